@@ -1,0 +1,9 @@
+"""The command line: ``reconcile batch``, ``reconcile explain``, ``reconcile evaluate``.
+
+This package is the library's edge: it opens files, prints, and exits with a status. Everything it computes
+comes from the pure core (``reconcile.pipeline`` and friends).
+"""
+
+from .app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,208 @@
+"""Typer commands. Each one: read inputs, call the core, write results, print a readable summary."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import nullcontext
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..errors import InputError, ProfileError, ReconcileError
+from ..export import summary
+from ..models import BatchResult
+from ..pipeline import explain_pair, reconcile_reports
+from ..profile import Profile, load_profile
+from .io import count_lines, iter_inputs, write_csv, write_geojson, write_json
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Reconcile agency reports of one incident kind into events with conflict flags.")
+err = Console(stderr=True)
+
+PROGRESS_FROM = 20_000  # show a progress bar from this many input lines
+
+
+class OutFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    geojson = "geojson"
+
+
+ProfileOpt = Annotated[str, typer.Option("--profile", "-p", help="Built-in profile name or a profile TOML file.")]
+
+
+def _profile(name: str) -> Profile:
+    try:
+        return load_profile(name)
+    except ProfileError as exc:
+        err.print(f"[red]profile error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _run(inputs: list[str], profile: Profile, *, quiet: bool, links: bool = False) -> BatchResult:
+    total = None if quiet else count_lines(inputs)
+    show = not quiet and total is not None and total >= PROGRESS_FROM
+    progress = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err, disable=not show, transient=True)
+    tasks: dict[str, Any] = {}
+
+    def advance(stage: str, n: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.advance(tasks[stage], n)
+
+    try:
+        with progress if show else nullcontext():
+            return reconcile_reports(iter_inputs(inputs), profile, progress=advance if show else None, links=links)
+    except InputError as exc:
+        err.print(f"[red]input error:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _print_summary(result: BatchResult, out: str | None) -> None:
+    s = summary(result)
+    err.print(f"[bold]{s['reports']}[/] reports: [bold]{s['reported_in_events']}[/] in [bold]{s['events']}[/] "
+              f"events, [bold]{s['rejects']}[/] rejected; {s['events_with_conflicts']} events with conflicts"
+              + (f" -> {out}" if out else ""))
+    if s["conflicts"]:
+        table = Table(title="Conflicts by field", title_justify="left")
+        table.add_column("field")
+        table.add_column("major", justify="right", style="red")
+        table.add_column("minor", justify="right", style="yellow")
+        for field, c in s["conflicts"].items():
+            table.add_row(field, str(c["major"]), str(c["minor"]))
+        err.print(table)
+    if result.rejects:
+        table = Table(title=f"Rejects ({len(result.rejects)})", title_justify="left")
+        for col in ("where", "report", "field", "reason"):
+            table.add_column(col, overflow="fold")
+        for r in result.rejects[:20]:
+            where = ":".join(str(p) for p in (r.file, r.line) if p is not None)
+            who = f"{r.source or '?'}:{r.id or '?'}"
+            for e in r.errors:
+                table.add_row(where, who, str(e.get("field")), str(e.get("reason")))
+        err.print(table)
+        if len(result.rejects) > 20:
+            err.print(f"... and {len(result.rejects) - 20} more rejects (all are in the output file)")
+
+
+@app.command()
+def batch(
+    inputs: Annotated[list[str], typer.Argument(help="Archives: .jsonl, .json (object or array), .csv; - for stdin.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")] = None,
+    fmt: Annotated[OutFormat, typer.Option("--format", "-f", help="Output format.")] = OutFormat.json,
+    profile: ProfileOpt = "missile_launch",
+    links: Annotated[bool, typer.Option(help="Add to each event the pairwise links that hold it together.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, no progress bar.")] = False,
+    strict: Annotated[bool, typer.Option(help="Exit with status 1 when any report was rejected.")] = False,
+) -> None:
+    """Reconcile archives of reports into events; every report lands in one event or in the rejects."""
+    prof = _profile(profile)
+    result = _run(inputs, prof, quiet=quiet, links=links)
+    target = output.open("w" if fmt is OutFormat.csv else "wb") if output else None
+    try:
+        if fmt is OutFormat.csv:
+            write_csv(result, prof, target or sys.stdout)  # type: ignore[arg-type]
+        elif fmt is OutFormat.geojson:
+            write_geojson(result, prof, target or sys.stdout.buffer)  # type: ignore[arg-type]
+        else:
+            write_json(result, prof, target or sys.stdout.buffer)  # type: ignore[arg-type]
+    finally:
+        if target is not None:
+            target.close()
+    if not quiet:
+        _print_summary(result, str(output) if output else None)
+    if strict and result.rejects:
+        raise typer.Exit(1)
+
+
+def _find(result: BatchResult, ref: str) -> tuple[Any, str]:
+    """A report by ``SOURCE:ID`` or by a bare id when it is unique."""
+    hits = []
+    for e in result.events:
+        for r in e.reports:
+            if ref in (r.id, f"{r.source}:{r.id}"):
+                hits.append((r, e.id))
+    if len(hits) == 1:
+        return hits[0]
+    rejected = [r for r in result.rejects if ref in (r.id, f"{r.source}:{r.id}")]
+    if rejected:
+        reasons = "; ".join(f"{e['field']}: {e['reason']}" for e in rejected[0].errors)
+        raise typer.BadParameter(f"report {ref!r} was rejected ({reasons})")
+    if not hits:
+        raise typer.BadParameter(f"no report {ref!r} in the input")
+    raise typer.BadParameter(f"{ref!r} names {len(hits)} reports; write it as SOURCE:ID "
+                             f"({', '.join(f'{r.source}:{r.id}' for r, _ in hits)})")
+
+
+@app.command()
+def explain(
+    inputs: Annotated[list[str], typer.Argument(help="Archive(s), then the two report ids (ID or SOURCE:ID).")],
+    profile: ProfileOpt = "missile_launch",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
+) -> None:
+    """The per-field evidence behind joining or splitting two reports."""
+    if len(inputs) < 3:
+        raise typer.BadParameter("give the archive(s) and then two report ids")
+    *files, id1, id2 = inputs
+    prof = _profile(profile)
+    result = _run(files, prof, quiet=True)
+    (a, ea), (b, eb) = _find(result, id1), _find(result, id2)
+    x = explain_pair(a, b, prof, same_event=ea == eb)
+    if as_json:
+        sys.stdout.write(orjson.dumps({
+            "a": list(x.a), "b": list(x.b), "score": x.score, "decision": x.decision, "reason": x.reason,
+            "same_event": x.same_event, "events": [ea, eb],
+            "evidence": [{"field": e.field, "weight": e.weight, "reason": e.reason} for e in x.evidence],
+        }, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    out = Console()
+    verdict = "same event" if ea == eb else "different events"
+    out.print(f"[bold]{a.source}:{a.id}[/] vs [bold]{b.source}:{b.id}[/]: pair score {x.score:+.2f} -> "
+              f"[bold]{x.decision}[/]; final result: {verdict} ({ea}, {eb})")
+    out.print(f"  {x.reason}")
+    table = Table()
+    table.add_column("field")
+    table.add_column("weight", justify="right")
+    table.add_column("evidence")
+    for e in x.evidence:
+        style = "green" if e.weight > 0 else "red" if e.weight < 0 else "dim"
+        table.add_row(e.field, f"[{style}]{e.weight:+.2f}[/]", e.reason)
+    out.print(table)
+
+
+@app.command()
+def evaluate(
+    output: Annotated[Path, typer.Argument(help="A `reconcile batch` JSON output.")],
+    truth: Annotated[Path, typer.Option("--truth", "-t", help="The truth file (see docs/formats.md).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Pairwise precision/recall/F1 of the clustering and recall / false alarms of major conflicts."""
+    from ..evaluate import evaluate_clusters, render_text
+
+    docs = []
+    for path in (output, truth):
+        try:
+            docs.append(orjson.loads(path.read_bytes()))
+        except (OSError, orjson.JSONDecodeError) as exc:
+            err.print(f"[red]cannot read {path}:[/] {exc}")
+            raise typer.Exit(2) from exc
+    report = evaluate_clusters(docs[0], docs[1])
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        Console().print(render_text(report))
+
+
+def main() -> None:
+    try:
+        app()
+    except ReconcileError as exc:  # anything the core raises on purpose: a clear line, not a traceback
+        err.print(f"[red]error:[/] {exc}")
+        raise SystemExit(2) from exc

@@ -1,0 +1,167 @@
+"""Per-field evidence for or against two reports describing one launch.
+
+One comparator per field kind, each with a single vectorised method ``weights(f, a, b)`` over arrays of report
+indices (used for millions of candidate pairs at once) and ``reason(...)`` to say in words what it found for one
+pair. ``explain_pair`` uses the very same ``weights`` on a pair of length one, so an explanation can never disagree
+with the decision it explains.
+
+Weights are log-odds-like: positive when the field agrees within the reports' precision, negative when it does
+not, zero when either report lacks the field. Quantities are weak evidence on purpose.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..profile import FieldSpec, Profile
+from ..vocab import MAJOR, Gazetteer, Taxonomy
+from .features import Features
+
+MUST_LINK = 1e6
+CANNOT_LINK = -1e6
+_LOG_DAY = math.log(1440.0)
+
+
+class Comparator:
+    def __init__(self, name: str, spec: FieldSpec) -> None:
+        self.name, self.spec = name, spec
+
+    def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def reason(self, f: Features, i: int, j: int, weight: float) -> str:
+        raise NotImplementedError
+
+
+class TimeComparator(Comparator):
+    """Overlapping times are strong evidence, more so the more precise they are (a minute: the full weight; a
+    whole day: a quarter); a gap counts against, linearly, and a gap of ``split_gap`` or more is final."""
+
+    def __init__(self, name: str, spec: FieldSpec, split_gap: float) -> None:
+        super().__init__(name, spec)
+        self.split_gap = split_gap
+
+    def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        lo_a, hi_a, lo_b, hi_b = f.t_lo[a], f.t_hi[a], f.t_lo[b], f.t_hi[b]
+        gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
+        width = np.maximum(hi_a - lo_a, hi_b - lo_b)
+        spec = np.clip(1.0 - 0.75 * np.log(np.maximum(width, 60.0) / 60.0) / _LOG_DAY, 0.25, 1.0)
+        w = self.spec.match * (spec - 2.0 * gap / self.split_gap)
+        return np.where(gap >= self.split_gap, CANNOT_LINK, w)
+
+    def reason(self, f: Features, i: int, j: int, weight: float) -> str:
+        gap = max(0.0, f.t_lo[j] - f.t_hi[i], f.t_lo[i] - f.t_hi[j])
+        if gap >= self.split_gap:
+            return f"times {gap / 60:.0f} min apart (>= {self.split_gap / 60:.0f} min: separate launches)"
+        width = max(f.t_hi[i] - f.t_lo[i], f.t_hi[j] - f.t_lo[j])
+        if gap == 0:
+            return f"times overlap (widest interval {width / 60:.0f} min)"
+        return f"times {gap / 60:.1f} min apart"
+
+
+class NumericComparator(Comparator):
+    """Quantities and counts: overlap agrees; a gap counts against, fully past the major tolerance."""
+
+    def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        col = f.columns[self.name]
+        assert col.lo is not None and col.hi is not None and col.best is not None
+        lo_a, hi_a, lo_b, hi_b = col.lo[a], col.hi[a], col.lo[b], col.hi[b]
+        present = ~(np.isnan(lo_a) | np.isnan(lo_b))
+        with np.errstate(invalid="ignore"):
+            gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
+            larger = np.maximum(col.best[a], col.best[b])
+            major = gap > (0.0 if self.spec.kind == "count" else self.spec.major_rel * larger)
+        w = np.where(gap > 0, np.where(major, self.spec.mismatch, self.spec.mismatch / 2), self.spec.match)
+        return np.where(present, w, 0.0)
+
+    def reason(self, f: Features, i: int, j: int, weight: float) -> str:
+        if weight == 0:
+            return "not reported by both"
+        return "values overlap" if weight > 0 else "values do not overlap"
+
+
+class PlaceComparator(Comparator):
+    """Places agree when one contains the other (a province and a site in it), by how specific the more general
+    one is; disjoint places count against, strongly when farther apart than ``far_km``."""
+
+    def __init__(self, name: str, spec: FieldSpec, gazetteer: Gazetteer) -> None:
+        super().__init__(name, spec)
+        self.g = gazetteer
+
+    def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        code = f.columns[self.name].code
+        assert code is not None
+        ca, cb = code[a], code[b]
+        present = (ca >= 0) & (cb >= 0)
+        ia, ib = np.where(present, ca, 0), np.where(present, cb, 0)
+        if not len(self.g.codes):
+            return np.zeros(len(a))
+        related = self.g.related_m[ia, ib]
+        far = self.g.distance_m[ia, ib] > self.spec.far_km
+        w = np.where(related, self.spec.match * self.g.specificity_m[ia, ib],
+                     np.where(far, self.spec.far, self.spec.mismatch))
+        return np.where(present, w, 0.0)
+
+    def reason(self, f: Features, i: int, j: int, weight: float) -> str:
+        code = f.columns[self.name].code
+        assert code is not None
+        if code[i] < 0 or code[j] < 0:
+            return "not reported by both (or not in the gazetteer)"
+        a, b = self.g.codes[code[i]], self.g.codes[code[j]]
+        if self.g.related(a, b):
+            return f"{a} and {b}: same place or one within the other"
+        return f"{a} and {b} are {self.g.distance_km(a, b):.0f} km apart"
+
+
+class CategoryComparator(Comparator):
+    def __init__(self, name: str, spec: FieldSpec, taxonomy: Taxonomy) -> None:
+        super().__init__(name, spec)
+        self.t = taxonomy
+
+    def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        code = f.columns[self.name].code
+        assert code is not None
+        ca, cb = code[a], code[b]
+        present = (ca >= 0) & (cb >= 0)
+        ia, ib = np.where(present, ca, 0), np.where(present, cb, 0)
+        w = np.where(self.t.related_m[ia, ib], self.spec.match * self.t.specificity_m[ia, ib],
+                     np.where(self.t.severity_m[ia, ib] == MAJOR, self.spec.mismatch, self.spec.mismatch / 2))
+        return np.where(present, w, 0.0)
+
+    def reason(self, f: Features, i: int, j: int, weight: float) -> str:
+        code = f.columns[self.name].code
+        assert code is not None
+        if code[i] < 0 or code[j] < 0:
+            return "not reported by both"
+        a, b = self.t.codes[code[i]], self.t.codes[code[j]]
+        return f"{a} vs {b}: " + ("compatible" if self.t.agree(a, b) else "incompatible")
+
+
+def comparators(profile: Profile) -> list[Comparator]:
+    rt = profile.runtime()
+    out: list[Comparator] = []
+    for name, spec in profile.fields.items():
+        if spec.kind == "time":
+            out.append(TimeComparator(name, spec, profile.clustering.split_gap))
+        elif spec.kind in ("quantity", "count"):
+            out.append(NumericComparator(name, spec))
+        elif spec.kind == "place":
+            out.append(PlaceComparator(name, spec, rt.gazetteer))
+        else:
+            assert spec.taxonomy is not None
+            out.append(CategoryComparator(name, spec, rt.taxonomies[spec.taxonomy]))
+    return out
+
+
+def score_pairs(f: Features, a: np.ndarray, b: np.ndarray, comps: list[Comparator]) -> np.ndarray:
+    """Total evidence for each pair (a[k], b[k]). Two reports of one source: must-link when one revises the
+    other (same lineage), cannot-link otherwise."""
+    total = np.zeros(len(a))
+    for comp in comps:
+        total += comp.weights(f, a, b)
+    same_source = f.source[a] == f.source[b]
+    same_lineage = f.lineage[a] == f.lineage[b]
+    total = np.where(same_source, np.where(same_lineage, MUST_LINK, CANNOT_LINK), total)
+    return total

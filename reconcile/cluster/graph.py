@@ -1,0 +1,175 @@
+"""From reports to clusters: candidates by a sweep over time, scored pairs, components, constrained merging.
+
+1. Candidates: reports sorted by the start of their time interval; a report is paired only with the reports that
+   start before its own interval ends plus ``split_gap`` (a sweep, never all pairs), in blocks so that memory
+   stays bounded whatever the archive size.
+2. Every candidate pair is scored at once (``evidence.score_pairs``); pairs above the threshold become edges.
+3. Lineages (a report and its revisions) are single nodes. Connected components of the edge graph split the problem
+   into independent parts.
+4. A component whose lineages all come from different sources and are all linked to each other is one event.
+   Any other component is clustered by average-linkage merging under a cannot-link constraint (two lineages of one
+   source never share a cluster): a chain A-B-C where A and C disagree does not collapse into one event, which
+   plain connected components would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import networkx as nx
+import numpy as np
+
+from ..profile import Profile
+from .evidence import MUST_LINK, Comparator, score_pairs
+from .features import Features
+
+BLOCK = 50_000
+
+
+def candidate_pairs(f: Features, split_gap: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Yield-free sweep: for each block of reports (in start order), the pairs (i, j) with j after i whose
+    interval starts no later than i's ends plus ``split_gap``. Returns (order, start, stop): report ``order[k]``
+    pairs with ``order[k+1 : stop[k]]``."""
+    order = np.argsort(f.t_lo, kind="stable")
+    lo_sorted = f.t_lo[order]
+    reach = f.t_hi[order] + split_gap
+    stop = np.searchsorted(lo_sorted, reach, side="right")
+    stop = np.maximum(stop, np.arange(1, f.n + 1))
+    return order, np.arange(f.n), stop
+
+
+def scored_edges(
+    f: Features, comps: list[Comparator], profile: Profile, progress: Callable[[int], None] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges (i, j, score) between reports whose evidence is above the threshold, plus must-links between
+    revisions of one lineage wherever they lie in time."""
+    split_gap = profile.clustering.split_gap
+    threshold = profile.clustering.threshold
+    order, _, stop = candidate_pairs(f, split_gap)
+    out_a, out_b, out_w = [], [], []
+    for start in range(0, f.n, BLOCK):
+        end = min(f.n, start + BLOCK)
+        counts = stop[start:end] - np.arange(start, end) - 1
+        total = int(counts.sum())
+        if total:
+            first = np.repeat(np.arange(start, end), counts)
+            offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+            second = first + 1 + offsets
+            a, b = order[first], order[second]
+            w = score_pairs(f, a, b, comps)
+            keep = w > threshold
+            out_a.append(a[keep])
+            out_b.append(b[keep])
+            out_w.append(w[keep])
+        if progress is not None:
+            progress(end - start)
+    # revisions are linked whatever their times say
+    lin_sorted = np.argsort(f.lineage, kind="stable")
+    lin = f.lineage[lin_sorted]
+    same_next = np.flatnonzero(lin[1:] == lin[:-1])
+    out_a.append(lin_sorted[same_next])
+    out_b.append(lin_sorted[same_next + 1])
+    out_w.append(np.full(len(same_next), MUST_LINK))
+    a, b, w = np.concatenate(out_a), np.concatenate(out_b), np.concatenate(out_w)
+    return a.astype(np.int64), b.astype(np.int64), w
+
+
+def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected components by vectorised label propagation with pointer jumping; returns a label per node."""
+    label = np.arange(n)
+    if len(a) == 0:
+        return label
+    while True:
+        la, lb = label[a], label[b]
+        low = np.minimum(la, lb)
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]  # pointer jumping
+        if np.array_equal(new, label):
+            return label
+        label = new
+
+
+def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: Profile) -> list[list[int]]:
+    """Clusters of report indices from scored edges."""
+    # lineage-level edges: the strongest evidence between any revision of one and any revision of the other
+    la, lb = f.lineage[a], f.lineage[b]
+    keep = la != lb
+    la, lb, lw = np.minimum(la[keep], lb[keep]), np.maximum(la[keep], lb[keep]), w[keep]
+    label = components(f.n, np.concatenate([la, a]), np.concatenate([lb, b]))
+    members_of: dict[int, list[int]] = {}
+    for i, lab in enumerate(label.tolist()):
+        members_of.setdefault(lab, []).append(i)
+    edge_label = label[la]
+    order = np.argsort(edge_label, kind="stable")
+    la, lb, lw, edge_label = la[order], lb[order], lw[order], edge_label[order]
+    bounds = np.flatnonzero(np.diff(edge_label)) + 1
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [len(edge_label)]]).tolist()
+    edges_of = {int(edge_label[s]): (s, e) for s, e in zip(starts, ends, strict=True) if e > s}
+    lineage = f.lineage.tolist()
+    source = f.source.tolist()
+    out: list[list[int]] = []
+    for lab, members in members_of.items():
+        nodes: dict[int, list[int]] = {}
+        for i in members:
+            nodes.setdefault(lineage[i], []).append(i)
+        if len(nodes) == 1:
+            out.append(members)
+            continue
+        s, e = edges_of[lab]
+        pairs = {}
+        for x, y, wt in zip(la[s:e].tolist(), lb[s:e].tolist(), lw[s:e].tolist(), strict=True):
+            if wt > pairs.get((x, y), -np.inf):
+                pairs[(x, y)] = wt
+        srcs = [source[nodes[n][0]] for n in nodes]
+        k = len(nodes)
+        if len(set(srcs)) == k and len(pairs) == k * (k - 1) // 2:
+            out.append(members)
+            continue
+        for group in _merge(nodes, pairs, source, profile.clustering.non_edge, profile.clustering.threshold):
+            out.append([i for n in group for i in nodes[n]])
+    return out
+
+
+def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], source: list[int],
+           non_edge: float, threshold: float) -> list[list[int]]:
+    """Average-linkage merging of lineages under the one-source-per-event constraint. A pair of lineages without
+    an edge counts ``non_edge`` (it scored at or below the threshold)."""
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_weighted_edges_from((x, y, wt) for (x, y), wt in pairs.items())
+    clusters: dict[int, list[int]] = {n: [n] for n in nodes}
+    sources: dict[int, set[int]] = {n: {source[nodes[n][0]]} for n in nodes}
+    link: dict[int, dict[int, float]] = {n: {} for n in nodes}  # summed edge weight and edge count
+    count: dict[int, dict[int, int]] = {n: {} for n in nodes}
+    for x, y, data in g.edges(data=True):
+        link[x][y] = link[y][x] = data["weight"]
+        count[x][y] = count[y][x] = 1
+    while True:
+        best, best_pair = threshold, None
+        for x in clusters:
+            for y, total in link[x].items():
+                if y <= x or sources[x] & sources[y]:
+                    continue
+                size = len(clusters[x]) * len(clusters[y])
+                avg = (total + non_edge * (size - count[x][y])) / size
+                if avg > best:
+                    best, best_pair = avg, (x, y)
+        if best_pair is None:
+            break
+        x, y = best_pair
+        clusters[x] += clusters.pop(y)
+        sources[x] |= sources.pop(y)
+        for z, total in link.pop(y).items():
+            if z == x:
+                continue
+            link[x][z] = link[x].get(z, 0.0) + total
+            count[x][z] = count[x].get(z, 0) + count[y][z]
+            link[z][x] = link[x][z]
+            count[z][x] = count[x][z]
+            del link[z][y], count[z][y]
+        del link[x][y], count[x][y]
+        count.pop(y)
+    return list(clusters.values())

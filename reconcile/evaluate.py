@@ -1,0 +1,355 @@
+"""Scoring a batch output against a truth file: clustering, conflict flags and rejects.
+
+Pure functions over already-parsed dicts (the output of ``reconcile batch`` and a truth file, see
+docs/formats.md); nothing here reads files or knows about missiles: fields and severities are plain strings.
+
+Reports are keyed by (canonical source code, id).
+
+- Clustering: pairwise precision / recall / F1 over same-event report pairs, computed from the contingency counts
+  between predicted and true clusters (sum of C(n, 2)); all pairs are never enumerated. The universe is the set
+  of reports of the truth's events; a truth report that the output rejected or left out entirely is a singleton
+  on the predicted side. Output reports that no truth event lists are counted (``extra``) but not scored.
+- Conflicts: for each true (event, field) conflict, the predicted event holding most of that true event's reports
+  (ties: first in output order) must flag the field. For each predicted flag, the true event holding most of that
+  predicted event's reports (ties: first in truth order) must have a conflict on the field, else it is a false
+  alarm. Scored at the major level and, as extra information, at any severity.
+- Rejects (when the truth lists ``rejects``): an expected reject is matched by an output reject with the same
+  (source, id); failing that the same id (the output may name the source differently, or not at all); failing
+  that the same ``line`` when the truth entry gives one (a line that was not JSON has no id to match).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+__all__ = [
+    "ConflictScores",
+    "Coverage",
+    "EvaluationReport",
+    "FieldConflictScores",
+    "PairwiseScores",
+    "RejectScores",
+    "evaluate_clusters",
+    "render_text",
+]
+
+Key = tuple[str | None, str]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Coverage(_Result):
+    """Where the truth's reports ended up in the output."""
+
+    truth_events: int
+    predicted_events: int
+    truth_reports: int
+    clustered: int  # truth reports found in an output event
+    rejected: int  # truth reports the output rejected (scored as singletons)
+    missing: int  # truth reports absent from the output entirely (scored as singletons)
+    extra: int  # reports of output events that no truth event lists (not scored)
+    duplicates: int  # report keys listed more than once in the truth or the output (first one kept)
+
+
+class PairwiseScores(_Result):
+    """Same-event pairs. A ratio is None when its denominator is zero."""
+
+    true_pairs: int
+    predicted_pairs: int
+    shared_pairs: int
+    precision: float | None
+    recall: float | None
+    f1: float | None
+
+
+class FieldConflictScores(_Result):
+    true_major: int = 0
+    found_major: int = 0
+    predicted_major: int = 0
+    false_major: int = 0
+
+
+class ConflictScores(_Result):
+    true_major: int  # true (event, field) conflicts of major severity
+    found_major: int  # ... flagged major on the best-overlapping predicted event
+    major_recall: float | None
+    found_major_any_severity: int  # ... flagged at any severity there
+    predicted_major: int  # predicted (event, field) major flags
+    false_major: int  # ... whose best-overlapping true event has no major conflict on the field
+    false_major_rate: float | None
+    true_any: int  # true (event, field) conflicts of any severity
+    found_any: int  # ... flagged at any severity on the best-overlapping predicted event
+    any_recall: float | None
+    predicted_any: int  # predicted (event, field) flags of any severity
+    false_any: int  # ... whose best-overlapping true event has no conflict on the field
+    false_any_rate: float | None
+    by_field: dict[str, FieldConflictScores]
+
+
+class RejectScores(_Result):
+    expected: int  # rejects listed by the truth
+    rejected: int  # ... that the output rejected
+    missed: int  # ... that it did not
+    accepted: int  # ... that it placed in an event
+    unexpected: int  # output rejects that the truth does not list
+    rate: float | None  # rejected / expected
+
+
+class EvaluationReport(_Result):
+    coverage: Coverage
+    pairwise: PairwiseScores
+    conflicts: ConflictScores
+    rejects: RejectScores | None
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def _pairs(counts: np.ndarray) -> int:
+    c = counts.astype(np.int64)
+    return int((c * (c - 1) // 2).sum())
+
+
+def _key(rep: Mapping[str, Any]) -> Key | None:
+    rid = rep.get("id")
+    if rid is None:
+        return None
+    src = rep.get("source")
+    return (None if src is None else str(src).strip(), str(rid).strip())
+
+
+def _flags(conflicts: Iterable[Mapping[str, Any]] | None, major: str) -> tuple[set[str], set[str]]:
+    """(fields flagged at the major level, fields flagged at any severity)."""
+    majors: set[str] = set()
+    anys: set[str] = set()
+    for c in conflicts or ():
+        field = str(c.get("field"))
+        anys.add(field)
+        if c.get("severity") == major:
+            majors.add(field)
+    return majors, anys
+
+
+class _RejectIndex:
+    """Output rejects, looked up by (source, id), by id alone, or by line."""
+
+    def __init__(self, rejects: Iterable[Mapping[str, Any]]) -> None:
+        self.items = list(rejects)
+        self.keys: set[Key] = set()
+        self.ids: set[str] = set()
+        self.lines: set[int] = set()
+        for r in self.items:
+            key = _key(r)
+            if key is not None:
+                self.keys.add(key)
+                self.ids.add(key[1])
+            if isinstance(r.get("line"), int):
+                self.lines.add(r["line"])
+
+    def has(self, key: Key, line: Any = None) -> bool:
+        return key in self.keys or key[1] in self.ids or (isinstance(line, int) and line in self.lines)
+
+
+def _best(cells: Iterable[tuple[int, int, int]]) -> dict[int, int]:
+    """For each row label, the column label with the largest count (ties: the smallest column label)."""
+    best: dict[int, tuple[int, int]] = {}
+    for row, col, n in cells:
+        cur = best.get(row)
+        if cur is None or n > cur[1] or (n == cur[1] and col < cur[0]):
+            best[row] = (col, n)
+    return {row: col for row, (col, _) in best.items()}
+
+
+def evaluate_clusters(output: dict[str, Any], truth: dict[str, Any], *, major: str = "major") -> EvaluationReport:
+    """Compare the ``events`` (and ``rejects``) of a batch output with a truth file's. ``major`` is the severity
+    string that counts as major."""
+    duplicates = 0
+    true_label: dict[Key, int] = {}
+    true_events = list(truth.get("events") or [])
+    for j, ev in enumerate(true_events):
+        for rep in ev.get("reports") or ():
+            key = _key(rep)
+            if key is None:
+                raise ValueError(f"truth event {ev.get('id', j)!r} lists a report without an id")
+            if key in true_label:
+                duplicates += 1
+            else:
+                true_label[key] = j
+
+    pred_events = list(output.get("events") or [])
+    pred_label: dict[Key, int] = {}
+    extra = 0
+    for i, ev in enumerate(pred_events):
+        for rep in ev.get("reports") or ():
+            key = _key(rep)
+            if key is None:
+                continue
+            if key in pred_label:
+                duplicates += 1
+                continue
+            pred_label[key] = i
+            if key not in true_label:
+                extra += 1
+
+    out_rejects = _RejectIndex(output.get("rejects") or ())
+    n_pred = len(pred_events)
+    universe = list(true_label)
+    t_arr = np.fromiter((true_label[k] for k in universe), dtype=np.int64, count=len(universe))
+    p_list: list[int] = []
+    rejected = missing = 0
+    for k in universe:
+        i = pred_label.get(k)
+        if i is None:  # a singleton of its own on the predicted side
+            i = n_pred + len(p_list)
+            if out_rejects.has(k):
+                rejected += 1
+            else:
+                missing += 1
+        p_list.append(i)
+    p_arr = np.asarray(p_list, dtype=np.int64)
+
+    n_true = max(len(true_events), 1)
+    cells_k, cells_n = np.unique(p_arr * n_true + t_arr, return_counts=True)
+    shared = _pairs(cells_n)
+    predicted_pairs = _pairs(np.unique(p_arr, return_counts=True)[1]) if len(p_arr) else 0
+    true_pairs = _pairs(np.unique(t_arr, return_counts=True)[1]) if len(t_arr) else 0
+    pairwise = PairwiseScores(
+        true_pairs=true_pairs, predicted_pairs=predicted_pairs, shared_pairs=shared,
+        precision=_ratio(shared, predicted_pairs), recall=_ratio(shared, true_pairs),
+        f1=_ratio(2 * shared, predicted_pairs + true_pairs),
+    )
+
+    cells = [(int(k) // n_true, int(k) % n_true, int(n)) for k, n in zip(cells_k, cells_n, strict=True)
+             if int(k) // n_true < n_pred]  # predicted singletons are no event
+    best_pred = _best((t, p, n) for p, t, n in cells)  # true event -> predicted event
+    best_true = _best(cells)  # predicted event -> true event
+
+    conflicts = _score_conflicts(
+        true_flags=[_flags(ev.get("conflicts"), major) for ev in true_events],
+        pred_flags=[_flags(ev.get("conflicts"), major) for ev in pred_events],
+        best_pred=best_pred, best_true=best_true,
+    )
+    coverage = Coverage(
+        truth_events=len(true_events), predicted_events=n_pred, truth_reports=len(universe),
+        clustered=len(universe) - rejected - missing, rejected=rejected, missing=missing, extra=extra,
+        duplicates=duplicates,
+    )
+    rejects = None
+    if "rejects" in truth and truth["rejects"] is not None:
+        rejects = _score_rejects(truth["rejects"], out_rejects, pred_label)
+    return EvaluationReport(coverage=coverage, pairwise=pairwise, conflicts=conflicts, rejects=rejects)
+
+
+def _score_conflicts(
+    *, true_flags: list[tuple[set[str], set[str]]], pred_flags: list[tuple[set[str], set[str]]],
+    best_pred: dict[int, int], best_true: dict[int, int],
+) -> ConflictScores:
+    none: tuple[set[str], set[str]] = (set(), set())
+    fields: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    t_major = f_major = f_major_any = t_any = f_any = 0
+    for j, (majors, anys) in enumerate(true_flags):
+        i = best_pred.get(j)
+        p_majors, p_anys = pred_flags[i] if i is not None else none
+        for field in majors:
+            t_major += 1
+            fields[field]["true_major"] += 1
+            if field in p_majors:
+                f_major += 1
+                fields[field]["found_major"] += 1
+            f_major_any += field in p_anys
+        t_any += len(anys)
+        f_any += len(anys & p_anys)
+    p_major = false_major = p_any = false_any = 0
+    for i, (majors, anys) in enumerate(pred_flags):
+        j = best_true.get(i)
+        t_majors, t_anys = true_flags[j] if j is not None else none
+        for field in majors:
+            p_major += 1
+            fields[field]["predicted_major"] += 1
+            if field not in t_majors:
+                false_major += 1
+                fields[field]["false_major"] += 1
+        p_any += len(anys)
+        false_any += len(anys - t_anys)
+    return ConflictScores(
+        true_major=t_major, found_major=f_major, major_recall=_ratio(f_major, t_major),
+        found_major_any_severity=f_major_any,
+        predicted_major=p_major, false_major=false_major, false_major_rate=_ratio(false_major, p_major),
+        true_any=t_any, found_any=f_any, any_recall=_ratio(f_any, t_any),
+        predicted_any=p_any, false_any=false_any, false_any_rate=_ratio(false_any, p_any),
+        by_field={f: FieldConflictScores(**counts) for f, counts in sorted(fields.items())},
+    )
+
+
+def _score_rejects(
+    expected: Iterable[Mapping[str, Any]], out: _RejectIndex, pred_label: Mapping[Key, int]
+) -> RejectScores:
+    exp = list(expected)
+    exp_keys: set[Key] = set()
+    exp_ids: set[str] = set()
+    exp_lines: set[int] = set()
+    n = rejected = accepted = 0
+    for r in exp:
+        key = _key(r)
+        line = r.get("line")
+        if isinstance(line, int):
+            exp_lines.add(line)
+        n += 1
+        if key is not None:
+            exp_keys.add(key)
+            exp_ids.add(key[1])
+        if (out.has(key, line) if key is not None else isinstance(line, int) and line in out.lines):
+            rejected += 1
+        elif key is not None and key in pred_label:
+            accepted += 1
+    unexpected = 0
+    for r in out.items:
+        key = _key(r)
+        line = r.get("line")
+        hit = key is not None and (key in exp_keys or key[1] in exp_ids)
+        if not hit and not (isinstance(line, int) and line in exp_lines):
+            unexpected += 1
+    return RejectScores(expected=n, rejected=rejected, missed=n - rejected, accepted=accepted,
+                        unexpected=unexpected, rate=_ratio(rejected, n))
+
+
+_W = 18  # label column
+
+
+def _fmt(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def render_text(report: EvaluationReport) -> str:
+    """The figures as a few aligned lines for a terminal."""
+    c, p, k = report.coverage, report.pairwise, report.conflicts
+    lines = [
+        f"{'events':<{_W}}truth {c.truth_events}  predicted {c.predicted_events}",
+        f"{'reports':<{_W}}truth {c.truth_reports}  clustered {c.clustered}  rejected {c.rejected}  "
+        f"missing {c.missing}  extra {c.extra}" + (f"  duplicates {c.duplicates}" if c.duplicates else ""),
+        f"{'pairwise':<{_W}}P {_fmt(p.precision)}  R {_fmt(p.recall)}  F1 {_fmt(p.f1)}  "
+        f"(shared {p.shared_pairs} / predicted {p.predicted_pairs} / true {p.true_pairs} pairs)",
+        f"{'major conflicts':<{_W}}recall {_fmt(k.major_recall)} ({k.found_major}/{k.true_major}, "
+        f"{k.found_major_any_severity} at any severity)  "
+        f"false-major rate {_fmt(k.false_major_rate)} ({k.false_major}/{k.predicted_major})",
+        f"{'any severity':<{_W}}recall {_fmt(k.any_recall)} ({k.found_any}/{k.true_any})  "
+        f"false rate {_fmt(k.false_any_rate)} ({k.false_any}/{k.predicted_any})",
+    ]
+    width = max((len(f) for f in k.by_field), default=0)
+    for n, (field, s) in enumerate(k.by_field.items()):
+        label = "by field" if n == 0 else ""
+        lines.append(f"{label:<{_W}}{field:<{width}}  found {s.found_major}/{s.true_major}  "
+                     f"false {s.false_major}/{s.predicted_major}")
+    r = report.rejects
+    if r is not None:
+        lines.append(f"{'rejects':<{_W}}{r.rejected}/{r.expected} rejected ({_fmt(r.rate)})  "
+                     f"accepted {r.accepted}  unexpected {r.unexpected}")
+    return "\n".join(lines)

@@ -1,0 +1,163 @@
+"""Results as plain data: the JSON document of ``reconcile batch``, CSV rows, GeoJSON features."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Any
+
+from .models import BatchResult, Consensus, Event, Interval, Report, Term
+from .normalise.times import format_instant
+from .profile import Profile
+
+
+def _num(x: float | None) -> float | None:
+    if x is None or not math.isfinite(x):
+        return None
+    return round(x, 3)
+
+
+def value_dict(v: Interval | Term, kind: str) -> dict[str, Any]:
+    if isinstance(v, Term):
+        out: dict[str, Any] = {"code": v.code or None, "raw": v.raw, "rule": v.rule}
+        if v.qualifier:
+            out["qualifier"] = v.qualifier
+        return out
+    if kind == "time":
+        return {"best": format_instant(v.best), "low": format_instant(v.lo), "high": format_instant(v.hi),
+                "raw": v.raw, "rule": v.rule}
+    return {"best": _num(v.best), "low": _num(v.lo), "high": _num(v.hi), "unit": v.unit, "raw": v.raw,
+            "rule": v.rule}
+
+
+def report_dict(r: Report, profile: Profile, *, current: bool, superseded_by: str | None) -> dict[str, Any]:
+    return {
+        "id": r.id, "source": r.source, "source_raw": r.source_raw,
+        "issued_at": format_instant(r.issued_at) if r.issued_at is not None else None,
+        "supersedes": r.supersedes, "superseded_by": superseded_by, "current": current,
+        "values": {k: value_dict(v, profile.fields[k].kind) for k, v in r.values.items()},
+        **({"extra": r.extra} if r.extra else {}),
+        **({"text": r.text} if r.text else {}),
+        **({"warnings": list(r.warnings)} if r.warnings else {}),
+    }
+
+
+def consensus_dict(c: Consensus, profile: Profile) -> dict[str, Any]:
+    kind = profile.fields[c.field].kind
+    base: dict[str, Any] = {"agree": c.agree, "sources": list(c.sources)}
+    if c.code is not None or kind in ("place", "category"):
+        rt = profile.runtime()
+        out: dict[str, Any] = {"code": c.code}
+        if kind == "place" and c.code:
+            place = rt.gazetteer.places[c.code]
+            coords = rt.gazetteer.coordinates(c.code)
+            out.update(name=place.name, lat=coords[0] if coords else None, lon=coords[1] if coords else None)
+        elif c.code:
+            out["label"] = rt.taxonomies[profile.fields[c.field].taxonomy].labels[c.code]
+        if c.qualifier:
+            out["qualifier"] = c.qualifier
+        return {**out, **base}
+    if kind == "time":
+        return {"best": format_instant(c.best) if c.best is not None else None,
+                "low": format_instant(c.low) if c.low is not None else None,
+                "high": format_instant(c.high) if c.high is not None else None, **base}
+    return {"best": _num(c.best), "low": _num(c.low), "high": _num(c.high), "unit": c.unit, **base}
+
+
+def event_dict(e: Event, profile: Profile) -> dict[str, Any]:
+    successor = {h.report: h.superseded_by for h in e.history}
+    current = set(e.current)
+    out: dict[str, Any] = {
+        "id": e.id,
+        "reports": [report_dict(r, profile, current=r.id in current and r.id not in successor,
+                                superseded_by=successor.get(r.id)) for r in e.reports],
+    }
+    for name in profile.fields:
+        if name in e.consensus:
+            out[name] = consensus_dict(e.consensus[name], profile)
+    out["conflicts"] = [
+        {"field": c.field, "severity": c.severity, "message": c.message,
+         "values": [{"report": v.report, "source": v.source, "value": v.value,
+                     "low": _fmt_bound(v.low, profile, c.field), "high": _fmt_bound(v.high, profile, c.field)}
+                    for v in c.values]}
+        for c in e.conflicts
+    ]
+    out["history"] = [{"report": h.report, "source": h.source, "superseded_by": h.superseded_by,
+                       "changes": {k: list(v) for k, v in h.changes.items()}} for h in e.history]
+    if e.links:
+        out["links"] = [{"a": list(link.a), "b": list(link.b), "score": round(link.score, 3)} for link in e.links]
+    return out
+
+
+def _fmt_bound(x: Any, profile: Profile, field: str) -> Any:
+    if isinstance(x, float) and profile.fields[field].kind == "time":
+        return format_instant(x)
+    return _num(x) if isinstance(x, float) else x
+
+
+def summary(result: BatchResult) -> dict[str, Any]:
+    by_field: dict[str, Counter[str]] = {}
+    for e in result.events:
+        for c in e.conflicts:
+            by_field.setdefault(c.field, Counter())[c.severity] += 1
+    return {
+        "reports": sum(len(e.reports) for e in result.events) + len(result.rejects),
+        "reported_in_events": sum(len(e.reports) for e in result.events),
+        "events": len(result.events),
+        "rejects": len(result.rejects),
+        "events_with_conflicts": sum(1 for e in result.events if e.conflicts),
+        "conflicts": {f: {"major": c["major"], "minor": c["minor"]} for f, c in sorted(by_field.items())},
+    }
+
+
+def result_dict(result: BatchResult, profile: Profile) -> dict[str, Any]:
+    return {
+        "profile": result.profile,
+        "summary": summary(result),
+        "events": [event_dict(e, profile) for e in result.events],
+        "rejects": [r.model_dump() for r in result.rejects],
+    }
+
+
+def csv_header(profile: Profile) -> list[str]:
+    cols = ["event_id", "reports", "sources"]
+    for name, spec in profile.fields.items():
+        cols += [f"{name}", f"{name}_low", f"{name}_high"] if spec.kind in ("time", "quantity", "count") else [name]
+    return [*cols, "conflicts_major", "conflicts_minor", "conflict_messages"]
+
+
+def csv_row(e: Event, profile: Profile) -> list[Any]:
+    sources = sorted({r.source for r in e.reports})
+    row: list[Any] = [e.id, len(e.reports), " ".join(sources)]
+    for name, spec in profile.fields.items():
+        c = e.consensus.get(name)
+        if spec.kind in ("time", "quantity", "count"):
+            if c is None:
+                row += ["", "", ""]
+            else:
+                d = consensus_dict(c, profile)
+                row += [d["best"], d["low"], d["high"]]
+        else:
+            row.append(c.code if c is not None and c.code else "")
+    major = sum(1 for c in e.conflicts if c.severity == "major")
+    return [*row, major, len(e.conflicts) - major, " | ".join(f"{c.field}: {c.message}" for c in e.conflicts)]
+
+
+def geojson_feature(e: Event, profile: Profile) -> dict[str, Any] | None:
+    """A feature per event located by its consensus places: a point at the launch site (or the only known place),
+    a line from launch site to landing area when both are known. None when no place has coordinates."""
+    rt = profile.runtime()
+    points = []
+    for name, spec in profile.fields.items():
+        c = e.consensus.get(name)
+        if spec.kind == "place" and c is not None and c.code:
+            coords = rt.gazetteer.coordinates(c.code)
+            if coords is not None:
+                points.append([coords[1], coords[0]])
+    if not points:
+        return None
+    geometry = {"type": "Point", "coordinates": points[0]} if len(points) == 1 else \
+        {"type": "LineString", "coordinates": points}
+    props = {k: v for k, v in event_dict(e, profile).items() if k not in ("reports", "history", "links")}
+    props["reports"] = [f"{r.source}:{r.id}" for r in e.reports]
+    return {"type": "Feature", "id": e.id, "geometry": geometry, "properties": props}

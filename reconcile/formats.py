@@ -1,0 +1,85 @@
+"""Reading archives into records, from lines of text: JSON Lines, a JSON array or object, CSV.
+
+Pure functions over iterables of strings: the caller opens files (or streams an upload). A line that is not JSON
+becomes an ``InputRecord`` with ``error`` set, so it reaches the rejects with its line number rather than
+stopping the run.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+import orjson
+
+from .errors import InputError
+from .pipeline import InputRecord
+
+FORMATS = ("jsonl", "json", "csv")
+
+
+def detect_format(name: str, head: str) -> str:
+    """The format of an archive from its name, else from its first non-blank character."""
+    lower = name.lower()
+    for ext, fmt in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".csv", "csv"), (".json", "json")):
+        if lower.endswith(ext):
+            return fmt
+    first = head.lstrip()[:1]
+    return "json" if first == "[" else "jsonl" if first == "{" else "csv"
+
+
+def read_jsonl(lines: Iterable[str], origin: str | None = None) -> Iterator[InputRecord]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield InputRecord(line.rstrip("\n"), origin, number, f"not valid JSON: {exc}")
+            continue
+        if not isinstance(data, dict):
+            yield InputRecord(data, origin, number, f"expected a JSON object, got {type(data).__name__}")
+            continue
+        yield InputRecord(data, origin, number)
+
+
+def read_json(text: str, origin: str | None = None) -> Iterator[InputRecord]:
+    """A JSON document holding one report or an array of reports (item k is reported as line k)."""
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc}", file=origin) from exc
+    items = data if isinstance(data, list) else [data]
+    for number, item in enumerate(items, 1):
+        if isinstance(item, dict):
+            yield InputRecord(item, origin, number)
+        else:
+            yield InputRecord(item, origin, number, f"expected a JSON object, got {type(item).__name__}")
+
+
+def read_csv(lines: Iterable[str], origin: str | None = None) -> Iterator[InputRecord]:
+    """CSV with a header row of report field names; empty cells are absent values. Line numbers count the header
+    as line 1."""
+    reader = csv.DictReader(lines)
+    if reader.fieldnames is None:
+        return
+    missing = [c for c in ("id", "source") if c not in reader.fieldnames]
+    if missing:
+        raise InputError(f"CSV header lacks column(s) {', '.join(missing)}", file=origin, line=1)
+    for row in reader:
+        line = reader.line_num
+        if None in row:  # more cells than the header names
+            extra = row.pop(None)  # type: ignore[call-overload]
+            yield InputRecord(row, origin, line, f"{len(extra)} more cell(s) than the header has columns")
+            continue
+        yield InputRecord({k: v for k, v in row.items() if v not in (None, "")}, origin, line)
+
+
+def read_records(lines: Iterable[str], *, fmt: str, origin: str | None = None) -> Iterator[InputRecord]:
+    if fmt == "jsonl":
+        return read_jsonl(lines, origin)
+    if fmt == "csv":
+        return read_csv(lines, origin)
+    if fmt == "json":
+        return read_json("".join(lines), origin)
+    raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", file=origin)

@@ -1,0 +1,207 @@
+"""The models the pipeline passes between its stages.
+
+``ReportIn`` is a report as submitted (validated at the boundary). Everything after it is built by the library:
+``Report`` (normalised), ``Event`` with its ``Consensus`` per field and its ``Conflict`` flags.
+
+The models that exist once per report or per value (``Interval``, ``Term``, ``Report``...) are pydantic
+dataclasses with slots: validated like any pydantic model, serialisable with ``TypeAdapter``, and an order of
+magnitude lighter than ``BaseModel`` instances, which matters with a million reports in memory.
+Times are held as float seconds since the Unix epoch (UTC); quantities in the profile's canonical unit.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.dataclasses import dataclass
+
+
+def _scalar_to_str(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value  # let validation refuse it: True is not an id
+    if isinstance(value, int | float):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return value
+
+
+ReportId = Annotated[
+    str, BeforeValidator(_scalar_to_str), StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+]
+SourceName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Severity = Literal["major", "minor"]
+
+
+class ReportIn(BaseModel):
+    """A report as submitted. Only the envelope is typed; the profile's fields arrive as extras and are
+    normalised by the profile's declared kinds. Unknown fields are kept, never rejected."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    id: ReportId
+    source: SourceName
+    issued_at: str | None = None
+    supersedes: Annotated[str | None, BeforeValidator(_scalar_to_str)] = None
+    text: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Interval:
+    """A numeric value as an interval [lo, hi] with a best estimate, and where it came from.
+
+    ``raw`` is the text as reported, ``rule`` the normalisation rule applied (e.g. ``step:50``,
+    ``hedge:about``, ``minute``); ``unit`` the canonical unit (``s`` for times: epoch seconds UTC)."""
+
+    lo: float
+    hi: float
+    best: float
+    unit: str
+    raw: str
+    rule: str
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.lo <= other.hi and other.lo <= self.hi
+
+    def gap(self, other: Interval) -> float:
+        """Distance between the two intervals; 0 when they overlap."""
+        return max(0.0, other.lo - self.hi, self.lo - other.hi)
+
+
+@dataclass(slots=True, frozen=True)
+class Term:
+    """A categorical value (a place, an event type, a direction): a code of the profile's vocabulary,
+    an optional qualifier (e.g. ``outside:japan_eez``), and where it came from."""
+
+    code: str
+    raw: str
+    rule: str
+    qualifier: str | None = None
+
+
+Value = Interval | Term
+
+
+@dataclass(slots=True, frozen=True)
+class Report:
+    """A normalised report. ``key`` (source, id) identifies it across the system."""
+
+    id: str
+    source: str
+    source_raw: str
+    issued_at: float | None
+    supersedes: str | None
+    values: dict[str, Value]
+    extra: dict[str, Any]
+    text: str | None = None
+    position: int = 0
+    origin: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source, self.id)
+
+
+@dataclass(slots=True, frozen=True)
+class Evidence:
+    """The contribution of one field to the decision to join or split two reports."""
+
+    field: str
+    weight: float
+    reason: str
+
+
+@dataclass(slots=True, frozen=True)
+class PairExplanation:
+    """Why two reports were (or would be) joined or kept apart."""
+
+    a: tuple[str, str]
+    b: tuple[str, str]
+    score: float
+    decision: Literal["join", "split"]
+    reason: str
+    evidence: tuple[Evidence, ...]
+    same_event: bool | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class ConflictValue:
+    report: str
+    source: str
+    value: str
+    low: float | str | None = None
+    high: float | str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Conflict:
+    """Sources disagree on ``field`` beyond what their own precision allows."""
+
+    field: str
+    severity: Severity
+    message: str
+    values: tuple[ConflictValue, ...]
+
+
+@dataclass(slots=True, frozen=True)
+class Consensus:
+    """The reconciled value of one field: best, low, high (numeric) or a code (categorical)."""
+
+    field: str
+    agree: bool
+    sources: tuple[str, ...]
+    best: float | None = None
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+    code: str | None = None
+    qualifier: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Revision:
+    """An earlier report of a source, kept in the event's history, with what its successor changed."""
+
+    report: str
+    source: str
+    superseded_by: str
+    changes: dict[str, tuple[str | None, str | None]]
+
+
+@dataclass(slots=True, frozen=True)
+class Link:
+    """An edge of the tree of strongest links that holds an event together."""
+
+    a: tuple[str, str]
+    b: tuple[str, str]
+    score: float
+
+
+@dataclass(slots=True, frozen=True)
+class Event:
+    id: str
+    reports: tuple[Report, ...]
+    current: tuple[str, ...]  # ids of the latest revision of each source, in report order
+    consensus: dict[str, Consensus]
+    conflicts: tuple[Conflict, ...]
+    history: tuple[Revision, ...]
+    links: tuple[Link, ...] = ()
+
+
+class Reject(BaseModel):
+    """An input record that could not be used, with every reason."""
+
+    file: str | None = None
+    line: int | None = None
+    id: str | None = None
+    source: str | None = None
+    errors: list[dict[str, Any]]
+    record: Any = None
+
+
+class BatchResult(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    profile: str
+    events: list[Event] = Field(default_factory=list)
+    rejects: list[Reject] = Field(default_factory=list)

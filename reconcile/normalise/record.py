@@ -1,0 +1,117 @@
+"""One input record to one normalised ``Report``, or a ``ReportError`` with every problem found in it."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import FieldProblem, ReportError
+from ..models import Interval, Report, ReportIn, Term, Value
+from ..profile import FieldSpec, Profile
+from .quantities import parse_count, parse_quantity
+from .times import parse_time
+
+ENVELOPE = ("id", "source", "issued_at", "supersedes", "text")
+
+
+def _absent(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def normalise_report(
+    record: Any, profile: Profile, *, position: int = 0, origin: str | None = None, line: int | None = None
+) -> Report:
+    """Validate and normalise one record (a dict as parsed from JSON or CSV). Raises ``ReportError`` naming
+    every problem (field and reason) at once."""
+    rid = record.get("id") if isinstance(record, dict) else None
+    if not isinstance(record, dict):
+        raise ReportError([FieldProblem("record", f"expected an object, got {type(record).__name__}")],
+                          file=origin, line=line, record=record)
+    problems: list[FieldProblem] = []
+    try:
+        envelope = ReportIn.model_validate({k: record.get(k) for k in ENVELOPE if not _absent(record.get(k))})
+    except ValidationError as exc:
+        envelope = None
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "record"
+            problems.append(FieldProblem(field, "missing" if err["type"] == "missing" else err["msg"],
+                                         err.get("input") if err["type"] != "missing" else None))
+    rt = profile.runtime()
+    source_raw = str(record.get("source") or "").strip()
+    source, source_rule = rt.source(source_raw) if source_raw else ("", "missing")
+    zone = rt.zone_for(source)
+    warnings: list[str] = []
+    if source_rule == "unknown-source":
+        warnings.append(f"source: {source_raw!r} is not a known agency; kept under its own name")
+
+    issued_at = None
+    if envelope is not None and envelope.issued_at:
+        parsed = parse_time(envelope.issued_at, zone_name=zone)
+        if isinstance(parsed, FieldProblem):
+            problems.append(FieldProblem("issued_at", parsed.reason, envelope.issued_at))
+        else:
+            issued_at = parsed.best if parsed.rule.startswith("date") else parsed.lo
+
+    values: dict[str, Value] = {}
+    for name, spec in profile.fields.items():
+        raw = record.get(name)
+        if _absent(raw):
+            continue
+        result = _normalise_value(raw, spec, profile=profile, zone=zone, ref=issued_at)
+        if isinstance(result, FieldProblem):
+            problems.append(FieldProblem(name, result.reason, raw))
+        else:
+            values[name] = result
+            if isinstance(result, Term) and not result.code and result.qualifier is None:
+                warnings.append(f"{name}: {raw!r} is not in the profile's vocabulary; kept as text")
+
+    times = [n for n, s in profile.fields.items() if s.kind == "time"]
+    if times and not any(n in values for n in times) and issued_at is None and not problems:
+        problems.append(FieldProblem(times[0], "missing, and no issued_at to place the report in time"))
+    if problems:
+        raise ReportError(problems, report_id=None if rid is None else str(rid),
+                          source=source or None, file=origin, line=line, record=record)
+    assert envelope is not None
+    extra = {k: v for k, v in record.items() if k not in ENVELOPE and k not in profile.fields}
+    return Report(
+        id=envelope.id, source=source, source_raw=source_raw, issued_at=issued_at,
+        supersedes=envelope.supersedes, values=values, extra=extra, text=envelope.text,
+        position=position, origin=origin, warnings=tuple(warnings),
+    )
+
+
+def _normalise_value(raw: Any, spec: FieldSpec, *, profile: Profile, zone: str,
+                     ref: float | None) -> Value | FieldProblem:
+    kind = spec.kind
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        return FieldProblem("", f"expected text or a number, got {type(raw).__name__}", raw)
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return FieldProblem("", f"not a finite number: {raw!r}", raw)
+    if kind == "time":
+        if not isinstance(raw, str):
+            return FieldProblem("", "a time must be text (ISO 8601 or as reported)", raw)
+        return parse_time(raw.strip(), zone_name=zone, ref=ref, around=spec.around, hour_only=spec.hour_only)
+    if kind == "quantity":
+        if isinstance(raw, int | float):
+            if raw < 0:
+                return FieldProblem("", f"negative value {raw!r}", raw)
+            raw = f"{raw:g}" if isinstance(raw, float) else str(raw)
+        assert spec.unit is not None
+        return parse_quantity(raw.strip(), spec.unit, spec.about_rel)
+    if kind == "count":
+        if isinstance(raw, int | float):
+            if raw < 0 or int(raw) != raw:
+                return FieldProblem("", f"not a count: {raw!r}", raw)
+            n = float(raw)
+            return Interval(n, n, n, "count", str(int(raw)), "exact")
+        return parse_count(raw.strip())
+    text = str(raw).strip()
+    rt = profile.runtime()
+    if kind == "place":
+        code, rule, qualifier = rt.place(text, tuple(spec.zones))
+        return Term(code, text, rule, qualifier)
+    assert spec.taxonomy is not None
+    code, rule = rt.category(spec.taxonomy, text)
+    return Term(code, text, rule)

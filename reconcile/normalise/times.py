@@ -1,0 +1,202 @@
+"""Times as intervals of UTC instants (float seconds since the epoch).
+
+The reported precision becomes the interval: a second is itself, a minute is that minute, an hour alone ("8 a.m.")
+is +/- ``hour_only``, a date alone is that whole day in the stated or the source's zone; "around" (頃, 경)
+widens to at least +/- ``around``. Zones come from the text (offsets, JST/KST/HST..., "local time", "日本時間"),
+else from the source (JMOD: Tokyo, INDOPACOM: Honolulu ...). A missing year or date is taken from ``issued_at``.
+
+ISO 8601 goes through ``datetime.fromisoformat``; everything else is rewritten into English tokens (Japanese and
+Korean date and time markers, a.m./p.m.) and parsed by dateutil, twice with different defaults so that what the text
+did not say (year, month, day, hour) is detected rather than silently filled in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as du_parser
+
+from ..errors import FieldProblem
+from ..models import Interval
+
+DAY = 86400.0
+
+ZONE_WORDS: dict[str, str] = {
+    "jst": "Asia/Tokyo", "kst": "Asia/Seoul", "hst": "Pacific/Honolulu", "pyt": "Asia/Pyongyang",
+    "utc": "UTC", "gmt": "UTC", "z": "UTC", "est": "America/New_York", "edt": "America/New_York",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "japan time": "Asia/Tokyo", "tokyo time": "Asia/Tokyo", "日本時間": "Asia/Tokyo",
+    "korea time": "Asia/Seoul", "korean time": "Asia/Seoul", "seoul time": "Asia/Seoul", "한국시간": "Asia/Seoul",
+    "한국 시간": "Asia/Seoul", "pyongyang time": "Asia/Pyongyang", "hawaii time": "Pacific/Honolulu",
+    "washington time": "America/New_York", "eastern time": "America/New_York", "universal time": "UTC",
+}
+_LOCAL = re.compile(r"\blocal time\b|현지시간|現地時間|\blocal\b", re.I)
+_AROUND = re.compile(
+    r"\b(?:around|about|approximately|approx\.?|roughly|circa|ca\.|some time around|sometime around|"
+    r"shortly (?:after|before)|just (?:after|before)|soon after|early|late)\b|頃|ごろ|경|쯤|께|前後|무렵", re.I)
+_ZONE_RE = re.compile(
+    r"(?<![a-z])(" + "|".join(re.escape(w) for w in sorted(ZONE_WORDS, key=len, reverse=True) if w != "z")
+    + r")(?![a-z])", re.I)
+_OFFSET = re.compile(r"\(?\b(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\)?", re.I)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_ISO_ZONE = re.compile(r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)\s+([A-Za-z]{1,4})")
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+_CJK_YMD = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_CJK_MD = re.compile(r"(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_CJK_HM = re.compile(r"(午前|午後|오전|오후|새벽|아침|저녁|밤)?\s*(\d{1,2})\s*[時시]\s*(?:(\d{1,2})\s*[分분])?(?:\s*(\d{1,2})\s*[秒초])?")
+_CJK_WEEKDAY = re.compile(r"[(（]\s*[月火水木金土日월화수목금토일]\s*[)）]|[月火水木金土日]曜日|[월화수목금토일]요일")
+_AMPM = re.compile(r"\b([ap])\.?\s?m\.?(?![a-z])", re.I)
+_SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
+_MINUTES = re.compile(r"\d{1,2}:\d{2}")
+_HOUR = re.compile(r"\b\d{1,2}\s*(?:AM|PM)\b")
+_DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
+_AM_WORDS = {"午前": "AM", "오전": "AM", "새벽": "AM", "아침": "AM", "午後": "PM", "오후": "PM", "저녁": "PM", "밤": "PM"}
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> tzinfo:
+    return UTC if name == "UTC" else ZoneInfo(name)
+
+
+def _cjk_time(m: re.Match[str]) -> str:
+    marker, hour, minute, second = m.group(1), m.group(2), m.group(3), m.group(4)
+    text = f"{hour}:{minute or '00'}" + (f":{second}" if second else "")
+    if marker:
+        text += " " + _AM_WORDS[marker]
+    return f" {text} " + ("" if minute else "@hour ")
+
+
+def _rewrite(text: str) -> tuple[str, bool]:
+    """CJK markers and a.m./p.m. into tokens dateutil reads; whether only an hour was given in CJK form."""
+    text = _CJK_WEEKDAY.sub(" ", text)
+    text = _CJK_YMD.sub(lambda m: f" {m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d} ", text)
+    text = _CJK_MD.sub(lambda m: f" {_MONTHS[int(m.group(1)) - 1]} {int(m.group(2))} ", text)
+    text = _CJK_HM.sub(_cjk_time, text)
+    hour_only = "@hour" in text
+    text = text.replace("@hour", " ")
+    text = _AMPM.sub(lambda m: m.group(1).upper() + "M", text)
+    text = re.sub(r"\bnoon\b", "12:00 PM", text, flags=re.I)
+    text = re.sub(r"\bmidnight\b", "12:00 AM", text, flags=re.I)
+    text = re.sub(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.", r"\1", text, flags=re.I)
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    return text, hour_only
+
+
+@lru_cache(maxsize=200_000)
+def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: float = 300.0,
+               hour_only: float = 1800.0) -> Interval | FieldProblem:
+    """Read a reported time into an interval of UTC instants. ``zone_name``: the zone of bare local times (the
+    source's); ``ref``: the issue time that supplies a missing year or date."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return FieldProblem("", "empty time", raw)
+    rules: list[str] = []
+    if _ISO.fullmatch(text):
+        return _from_iso(text, raw, zone_name)
+    m = _ISO_ZONE.fullmatch(text)
+    if m and m.group(2).lower() in ZONE_WORDS:
+        stated = ZONE_WORDS[m.group(2).lower()]
+        return _from_iso(m.group(1), raw, stated, rule=f"iso;zone:{stated}")
+
+    hedged = bool(_AROUND.search(text))
+    text = _AROUND.sub(" ", text)
+    tz_name = zone_name
+    off = _OFFSET.search(text)
+    explicit_tz: tzinfo | None = None
+    if off:
+        sign = 1 if off.group(1) == "+" else -1
+        explicit_tz = timezone(sign * timedelta(hours=int(off.group(2)), minutes=int(off.group(3) or 0)))
+        text = text[: off.start()] + " " + text[off.end():]
+        rules.append("zone:offset")
+    else:
+        zm = _ZONE_RE.search(text)
+        if zm:
+            tz_name = ZONE_WORDS[zm.group(1).lower()]
+            text = text[: zm.start()] + " " + text[zm.end():]
+            rules.append(f"zone:{tz_name}")
+        elif _LOCAL.search(text):
+            text = _LOCAL.sub(" ", text)
+            rules.append(f"zone:local={tz_name}")
+        else:
+            rules.append(f"zone:source={tz_name}")
+    text, cjk_hour_only = _rewrite(text)
+    text = re.sub(r"\b(on|at|of|the|hours|hrs|h)\b", " ", text, flags=re.I)
+    parsed = []
+    try:
+        for default in _DEFAULTS:
+            parsed.append(du_parser.parse(text, default=default, fuzzy=True))
+    except (ValueError, OverflowError) as exc:
+        return FieldProblem("", f"cannot read a date or time in {raw!r} ({exc})", raw)
+    a, b = parsed
+    has_time = a.hour == b.hour or bool(_MINUTES.search(text)) or bool(_HOUR.search(text))
+    missing = [name for name in ("year", "month", "day") if getattr(a, name) != getattr(b, name)]
+    tz = explicit_tz or a.tzinfo or zone(tz_name)
+    local = a.replace(tzinfo=None)
+    if missing:
+        if ref is None:
+            return FieldProblem("", f"no {'/'.join(missing)} in {raw!r} and no issued_at to take it from", raw)
+        ref_local = datetime.fromtimestamp(ref, tz).replace(tzinfo=None)
+        if "day" in missing and not ("month" in missing and "year" in missing):
+            return FieldProblem("", f"no day in {raw!r}", raw)
+        if "day" in missing:  # a time alone: the day of the issue
+            local = local.replace(year=ref_local.year, month=ref_local.month, day=ref_local.day)
+            if local > ref_local + timedelta(hours=1):
+                local -= timedelta(days=1)
+            rules.append("date-from-issued")
+        else:
+            local = local.replace(year=ref_local.year)
+            if local > ref_local + timedelta(days=1):
+                local = local.replace(year=ref_local.year - 1)
+            rules.append("year-from-issued")
+    start = local.replace(tzinfo=tz).timestamp()
+    if _SECONDS.search(text) and local.second:
+        lo, hi, best, prec = start, start, start, "second"
+    elif _MINUTES.search(text) and not cjk_hour_only:
+        lo, hi, best, prec = start, start + 59.0, start + 30.0, "minute"
+    elif has_time:
+        lo, hi, best, prec = start - hour_only, start + hour_only, start, "hour"
+    else:
+        day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        lo = day.replace(tzinfo=tz).timestamp()
+        hi = (day + timedelta(days=1)).replace(tzinfo=tz).timestamp() - 1.0
+        best, prec = (lo + hi) / 2, "date"
+    rules.insert(0, prec)
+    if hedged and prec != "date":
+        lo, hi = min(lo, best - around), max(hi, best + around)
+        rules.append("around")
+    return Interval(lo, hi, best, "s", raw, ";".join(rules))
+
+
+def _from_iso(text: str, raw: str, zone_name: str, rule: str = "iso") -> Interval:
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    rules = [rule]
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=zone(zone_name))
+        if rule == "iso":
+            rules.append(f"zone:source={zone_name}")
+    if len(text) == 10:  # a date alone
+        lo = dt.timestamp()
+        hi = (dt + timedelta(days=1)).timestamp() - 1.0
+        return Interval(lo, hi, (lo + hi) / 2, "s", raw, ";".join(["date", *rules]))
+    t = dt.timestamp()
+    if dt.second or dt.microsecond:  # hh:mm:00 is a minute written out, not a measured second
+        return Interval(t, t, t, "s", raw, ";".join(["second", *rules]))
+    return Interval(t, t + 59.0, t + 30.0, "s", raw, ";".join(["minute", *rules]))
+
+
+def format_instant(t: float) -> str:
+    """An instant as ISO 8601 UTC with a Z, to the second."""
+    return datetime.fromtimestamp(round(t), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_local(t: float, zone_name: str) -> str:
+    return datetime.fromtimestamp(round(t), zone(zone_name)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def local_date(t: float, zone_name: str) -> str:
+    return datetime.fromtimestamp(t, zone(zone_name)).strftime("%Y-%m-%d")

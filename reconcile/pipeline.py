@@ -1,0 +1,176 @@
+"""The whole pipeline, top-down: normalise -> candidates -> score -> cluster -> reconcile.
+
+``reconcile_reports`` takes records (dicts, or ``InputRecord`` with their position in a file) and a profile and
+returns every event and every reject: each input record ends up in exactly one of the two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from .cluster.evidence import CANNOT_LINK, MUST_LINK, comparators, score_pairs
+from .cluster.features import build_features
+from .cluster.graph import cluster, scored_edges
+from .consensus import reconcile_event
+from .errors import FieldProblem, ReportError
+from .models import BatchResult, Event, Evidence, Link, PairExplanation, Reject, Report
+from .normalise import normalise_report
+from .profile import Profile
+
+Progress = Callable[[str, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class InputRecord:
+    """A record with where it came from; ``error`` set when the line could not even be parsed."""
+
+    data: Any
+    origin: str | None = None
+    line: int | None = None
+    error: str | None = None
+
+
+def _reject(err: ReportError) -> Reject:
+    return Reject(file=err.file, line=err.line, id=err.report_id, source=err.source,
+                  errors=[p.as_dict() for p in err.problems], record=err.record)
+
+
+def normalise_all(records: Iterable[Any], profile: Profile,
+                  progress: Progress | None = None) -> tuple[list[Report], list[Reject]]:
+    """Normalise every record; the unusable ones (malformed, unparseable, duplicate ids) become rejects."""
+    reports: list[Report] = []
+    rejects: list[Reject] = []
+    seen: dict[tuple[str, str], tuple[Report, Any]] = {}
+    for position, item in enumerate(records):
+        rec = item if isinstance(item, InputRecord) else InputRecord(item)
+        if progress is not None and position % 10_000 == 0 and position:
+            progress("normalise", 10_000)
+        if rec.error is not None:
+            rejects.append(Reject(file=rec.origin, line=rec.line, errors=[{"field": "record", "reason": rec.error}],
+                                  record=rec.data))
+            continue
+        try:
+            report = normalise_report(rec.data, profile, position=position, origin=rec.origin, line=rec.line)
+        except ReportError as err:
+            rejects.append(_reject(err))
+            continue
+        first = seen.get(report.key)
+        if first is not None:
+            where = ":".join(str(p) for p in (first[0].origin, _line(first[1])) if p is not None) or "earlier"
+            same = first[1] == rec.data
+            reason = (f"duplicate of the report at {where}" if same
+                      else f"id already used by another report of {report.source} at {where} with different content")
+            rejects.append(_reject(ReportError([FieldProblem("id", reason, report.id)], report_id=report.id,
+                                               source=report.source, file=rec.origin, line=rec.line, record=rec.data)))
+            continue
+        seen[report.key] = (report, rec.data if rec.line is None else (rec.line, rec.data))
+        reports.append(report)
+    return reports, rejects
+
+
+def _line(stored: Any) -> Any:
+    return stored[0] if isinstance(stored, tuple) else None
+
+
+def event_id(reports: Iterable[Report]) -> str:
+    """A stable id: the hash of the event's first report key, whatever order the input came in."""
+    first = min(r.key for r in reports)
+    return "E-" + hashlib.sha1(f"{first[0]}\x1f{first[1]}".encode()).hexdigest()[:12]
+
+
+def cluster_reports(reports: list[Report], profile: Profile,
+                    progress: Progress | None = None) -> list[list[Report]]:
+    """Group normalised reports into events (lists of reports)."""
+    if not reports:
+        return []
+    feats = build_features(reports, profile)
+    comps = comparators(profile)
+    a, b, w = scored_edges(feats, comps, profile,
+                           progress=None if progress is None else (lambda k: progress("cluster", k)))
+    return [[reports[i] for i in group] for group in cluster(feats, a, b, w, profile)]
+
+
+def build_event(members: list[Report], profile: Profile, *, links: bool = False) -> Event:
+    members = sorted(members, key=lambda r: r.key)
+    consensus, conflicts, history, current = reconcile_event(members, profile)
+    return Event(
+        id=event_id(members), reports=tuple(members), current=tuple(r.id for r in current),
+        consensus=consensus, conflicts=tuple(conflicts), history=tuple(history),
+        links=event_links(members, profile) if links else (),
+    )
+
+
+def reconcile_reports(records: Iterable[Any], profile: Profile, *, progress: Progress | None = None,
+                      links: bool = False) -> BatchResult:
+    """Normalise, cluster and reconcile ``records``. Every record ends up in one event or in ``rejects``.
+    ``progress(stage, n)`` is called as work advances; ``links`` adds to each event the strongest pairwise
+    links that hold it together."""
+    reports, rejects = normalise_all(records, profile, progress)
+    reports.sort(key=lambda r: r.key)  # downstream order, and so every tie-break, is independent of input order
+    groups = cluster_reports(reports, profile, progress)
+    events = []
+    for k, group in enumerate(groups):
+        events.append(build_event(group, profile, links=links))
+        if progress is not None and k % 10_000 == 9_999:
+            progress("reconcile", 10_000)
+    time_field = next((n for n, s in profile.fields.items() if s.kind == "time"), None)
+    events.sort(key=lambda e: (_event_time(e, time_field), e.id))
+    return BatchResult(profile=profile.name, events=events, rejects=rejects)
+
+
+def _event_time(event: Event, time_field: str | None) -> float:
+    c = event.consensus.get(time_field) if time_field else None
+    return c.best if c is not None and c.best is not None else float("inf")
+
+
+def pair_evidence(a: Report, b: Report, profile: Profile) -> tuple[float, tuple[Evidence, ...]]:
+    """Per-field evidence for two reports, computed by the same vectorised code the clustering uses."""
+    feats = build_features([a, b], profile)
+    ia, ib = np.array([0]), np.array([1])
+    evidence = []
+    for comp in comparators(profile):
+        weight = float(comp.weights(feats, ia, ib)[0])
+        evidence.append(Evidence(comp.name, weight, comp.reason(feats, 0, 1, weight)))
+    score = float(score_pairs(feats, ia, ib, comparators(profile))[0])
+    return score, tuple(evidence)
+
+
+def explain_pair(a: Report, b: Report, profile: Profile, *, same_event: bool | None = None) -> PairExplanation:
+    """Why two reports join or stay apart: each field's evidence, the total, and the deciding rule."""
+    score, evidence = pair_evidence(a, b, profile)
+    threshold = profile.clustering.threshold
+    if score >= MUST_LINK / 2:
+        reason = "one report revises the other (supersedes): always the same event"
+    elif a.source == b.source:
+        reason = f"two reports of {a.source} that do not revise each other never share an event"
+    elif score <= CANNOT_LINK / 2:
+        reason = next((e.reason for e in evidence if e.weight <= CANNOT_LINK / 2), "hard split")
+    elif score > threshold:
+        reason = f"evidence {score:+.2f} above the threshold {threshold:+.2f}"
+    else:
+        reason = f"evidence {score:+.2f} at or below the threshold {threshold:+.2f}"
+    decision = "join" if score > threshold else "split"
+    if same_event is not None and (same_event != (decision == "join")):
+        reason += ("; joined through the other reports of the event" if same_event
+                   else "; kept apart by average linkage with the other reports (or by a source already present)")
+    return PairExplanation(a.key, b.key, score, decision, reason, evidence, same_event)
+
+
+def event_links(members: list[Report], profile: Profile) -> tuple[Link, ...]:
+    """The maximum spanning tree of pairwise evidence over an event's reports: the links that hold it together."""
+    if len(members) < 2:
+        return ()
+    feats = build_features(members, profile)
+    ia, ib = np.triu_indices(len(members), k=1)
+    w = score_pairs(feats, ia, ib, comparators(profile))
+    g = nx.Graph()
+    g.add_weighted_edges_from(zip(ia.tolist(), ib.tolist(), w.tolist(), strict=True))
+    tree = nx.maximum_spanning_tree(g)
+    return tuple(Link(members[x].key, members[y].key, float(d["weight"]))
+                 for x, y, d in sorted(tree.edges(data=True)))

@@ -1,0 +1,224 @@
+"""Profiles: an incident kind declared as data (sources, fields, kinds, tolerances, vocabularies, gazetteer).
+
+``parse_profile`` is pure (text in, model out). ``load_profile`` reads a built-in profile by name, or a TOML file
+by path, with the gazetteer it names beside it; it is the one place the library reads a file, and only when asked.
+Every problem in a profile is collected and reported at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from .errors import ProfileError
+
+FieldKind = Literal["time", "quantity", "count", "place", "category"]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceSpec(_Spec):
+    name: str
+    zone: str = "UTC"
+    aliases: list[str] = Field(default_factory=list)
+
+
+class FieldSpec(_Spec):
+    kind: FieldKind
+    unit: str | None = None
+    taxonomy: str | None = None
+    zones: list[str] = Field(default_factory=list)
+    # evidence weights for clustering
+    match: float = 0.5
+    mismatch: float = -0.5
+    far: float = -1.0
+    # tolerances
+    major_rel: float = 0.10
+    about_rel: float = 0.10
+    major_km: float = 100.0
+    far_km: float = 150.0
+    around: float = 300.0
+    hour_only: float = 1800.0
+    major_gap: float = 600.0
+    date_major: bool = True
+
+
+class TermSpec(_Spec):
+    label: str
+    parent: str | None = None
+    family: bool = False
+    compatible: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)
+
+
+class TaxonomySpec(_Spec):
+    root: str
+    terms: dict[str, TermSpec]
+
+
+class ZoneSpec(_Spec):
+    name: str
+    mention: list[str]
+    outside: list[str]
+    inside: list[str]
+
+
+class ClusteringSpec(_Spec):
+    split_gap: float = 1200.0
+    threshold: float = 0.0
+    non_edge: float = -2.0
+    no_time_window: float = 172800.0
+
+
+class PlaceSpec(_Spec):
+    id: str
+    name: str
+    kind: str
+    parent: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float = 10.0
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Profile(_Spec):
+    """An incident kind. Build with ``parse_profile`` or ``load_profile``."""
+
+    name: str
+    title: str
+    date_zone: str = "UTC"
+    default_zone: str = "UTC"
+    gazetteer: str | None = None
+    sources: dict[str, SourceSpec]
+    fields: dict[str, FieldSpec]
+    taxonomies: dict[str, TaxonomySpec] = Field(default_factory=dict)
+    zones: dict[str, ZoneSpec] = Field(default_factory=dict)
+    clustering: ClusteringSpec = Field(default_factory=ClusteringSpec)
+    places: list[PlaceSpec] = Field(default_factory=list)
+
+    _runtime: Any = PrivateAttr(default=None)
+
+    def runtime(self) -> Any:
+        """The compiled lookup structures (vocabularies, gazetteer, matchers), built once per profile."""
+        if self._runtime is None:
+            from .runtime import Runtime
+
+            self._runtime = Runtime(self)
+        return self._runtime
+
+
+def _check(profile: Profile) -> list[str]:
+    """Every cross-reference problem of a profile, as 'where: what' lines."""
+    problems: list[str] = []
+    for zone_field in ("date_zone", "default_zone"):
+        problems += _zone_problem(getattr(profile, zone_field), zone_field)
+    for code, src in profile.sources.items():
+        problems += _zone_problem(src.zone, f"sources.{code}.zone")
+    for name, spec in profile.fields.items():
+        where = f"fields.{name}"
+        if spec.kind == "category" and spec.taxonomy not in profile.taxonomies:
+            problems.append(f"{where}.taxonomy: unknown taxonomy {spec.taxonomy!r}")
+        if spec.kind == "quantity" and not spec.unit:
+            problems.append(f"{where}.unit: a quantity needs a canonical unit")
+        for zone in spec.zones:
+            if zone not in profile.zones:
+                problems.append(f"{where}.zones: unknown zone {zone!r}")
+    for tname, tax in profile.taxonomies.items():
+        if tax.root not in tax.terms:
+            problems.append(f"taxonomies.{tname}.root: {tax.root!r} is not a term")
+        for code, term in tax.terms.items():
+            where = f"taxonomies.{tname}.terms.{code}"
+            if term.parent is not None and term.parent not in tax.terms:
+                problems.append(f"{where}.parent: unknown term {term.parent!r}")
+            problems += [f"{where}.compatible: unknown term {c!r}" for c in term.compatible if c not in tax.terms]
+        problems += _cycles({c: t.parent for c, t in tax.terms.items()}, f"taxonomies.{tname}")
+    for zname, zone in profile.zones.items():
+        for key in ("mention", "outside", "inside"):
+            for pattern in getattr(zone, key):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    problems.append(f"zones.{zname}.{key}: bad pattern {pattern!r}: {exc}")
+    ids = [p.id for p in profile.places]
+    problems += [f"places: duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    known = set(ids)
+    problems += [f"places.{p.id}.parent: unknown place {p.parent!r}" for p in profile.places
+                 if p.parent is not None and p.parent not in known]
+    problems += _cycles({p.id: p.parent for p in profile.places}, "places")
+    return problems
+
+
+def _zone_problem(zone: str, where: str) -> list[str]:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [f"{where}: unknown time zone {zone!r}"]
+    return []
+
+
+def _cycles(parents: dict[str, str | None], where: str) -> list[str]:
+    problems = []
+    for start in parents:
+        seen, node = set(), start
+        while node is not None and node in parents:
+            if node in seen:
+                problems.append(f"{where}.{start}: parent chain loops")
+                break
+            seen.add(node)
+            node = parents[node]
+    return problems
+
+
+def parse_profile(text: str, *, places: list[dict[str, Any]] | None = None, where: str = "profile") -> Profile:
+    """Build a profile from TOML text and (optionally) a gazetteer's place list. Raises ``ProfileError``
+    listing every problem found."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"not valid TOML: {exc}", where=where) from exc
+    if places is not None:
+        data["places"] = places
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise ProfileError("; ".join(lines), where=where) from exc
+    problems = _check(profile)
+    if problems:
+        raise ProfileError("; ".join(problems), where=where)
+    return profile
+
+
+BUILTIN_PROFILES = ("missile_launch",)
+
+
+def load_profile(name_or_path: str | Path = "missile_launch") -> Profile:
+    """Load a built-in profile by name (``missile_launch``) or a profile TOML file by path; a gazetteer named in
+    the profile is read from beside it."""
+    path = Path(name_or_path)
+    if str(name_or_path) in BUILTIN_PROFILES:
+        base = resources.files("reconcile") / "profiles"
+        text = (base / f"{name_or_path}.toml").read_text(encoding="utf-8")
+        read_beside = lambda name: (base / name).read_text(encoding="utf-8")  # noqa: E731
+    elif path.is_file():
+        text = path.read_text(encoding="utf-8")
+        read_beside = lambda name: (path.parent / name).read_text(encoding="utf-8")  # noqa: E731
+    else:
+        raise ProfileError(f"no built-in profile or file {str(name_or_path)!r}; built-in: {', '.join(BUILTIN_PROFILES)}")
+    gazetteer = tomllib.loads(text).get("gazetteer")
+    places = None
+    if gazetteer:
+        try:
+            places = json.loads(read_beside(gazetteer))["places"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise ProfileError(f"cannot read gazetteer {gazetteer!r}: {exc}", where=str(name_or_path)) from exc
+    return parse_profile(text, places=places, where=str(name_or_path))

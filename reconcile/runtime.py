@@ -1,0 +1,91 @@
+"""A profile compiled for use: source and vocabulary matchers, the gazetteer, zone qualifiers. Built once per
+profile (``Profile.runtime()``) and shared by every stage."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .normalise.text import AliasMatcher, text_key
+from .profile import Profile
+from .vocab import Gazetteer, Taxonomy
+
+
+class ZoneQualifier:
+    """Says whether a place phrase puts the value inside or outside a declared zone (e.g. Japan's EEZ)."""
+
+    def __init__(self, name: str, mention: list[str], outside: list[str], inside: list[str]) -> None:
+        self.name = name
+        self._mention = re.compile("|".join(mention), re.I)
+        self._outside = re.compile("|".join(outside), re.I)
+        self._inside = re.compile("|".join(inside), re.I)
+
+    def qualify(self, text: str) -> str | None:
+        m = self._mention.search(text)
+        if m is None:
+            return None
+        # the qualifier words closest before the mention decide ("outside Japan's EEZ", "EEZ 밖")
+        before, after = text[: m.start()][-40:], text[m.end():][:12]
+        if self._outside.search(before) or self._outside.search(after):
+            return f"outside:{self.name}"
+        if self._inside.search(before) or self._inside.search(after):
+            return f"inside:{self.name}"
+        return None
+
+
+class Runtime:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.sources = AliasMatcher(
+            [(code, a) for code, s in profile.sources.items() for a in (code, s.name, *s.aliases)], cutoff=90.0
+        )
+        self.taxonomies = {name: Taxonomy(spec) for name, spec in profile.taxonomies.items()}
+        self.gazetteer = Gazetteer(profile.places)
+        self.zones = {
+            name: ZoneQualifier(name, z.mention, z.outside, z.inside) for name, z in profile.zones.items()
+        }
+        self.source_zone = {code: s.zone for code, s in profile.sources.items()}
+        self._source = lru_cache(maxsize=10_000)(self._resolve_source)
+        self._place = lru_cache(maxsize=100_000)(self._resolve_place)
+        self._category = lru_cache(maxsize=100_000)(self._resolve_category)
+
+    def source(self, raw: str) -> tuple[str, str]:
+        """The canonical source code for a written agency name, and the rule that found it. An agency the
+        profile does not know keeps its own name (folded to a stable form)."""
+        return self._source(raw)
+
+    def _resolve_source(self, raw: str) -> tuple[str, str]:
+        code = self.sources.exact(raw)
+        if code is not None:
+            return code, "alias"
+        found = self.sources.find(raw)
+        if found:
+            return found[0][0], "alias-in-text"
+        fuzzy = self.sources.fuzzy(raw)
+        if fuzzy is not None:
+            return fuzzy[0], f"fuzzy:{fuzzy[1]:.0f}"
+        return " ".join(raw.split()), "unknown-source"
+
+    def zone_for(self, source: str) -> str:
+        return self.source_zone.get(source, self.profile.default_zone)
+
+    def place(self, raw: str, zones: tuple[str, ...]) -> tuple[str, str, str | None]:
+        return self._place(raw, zones)
+
+    def _resolve_place(self, raw: str, zones: tuple[str, ...]) -> tuple[str, str, str | None]:
+        qualifier = None
+        for z in zones:
+            qualifier = self.zones[z].qualify(raw) or qualifier
+        text = raw
+        if qualifier is not None:  # "Japan's EEZ" must not read as the place "Japan"
+            text = self.zones[qualifier.split(":", 1)[1]]._mention.sub(" ", raw)
+            text = re.sub(r"(?i)\b(japan'?s?|日本の?|일본)\s*$", " ", text)
+        code, rule = self.gazetteer.match(text) if text_key(text) else (None, "zone-only")
+        return code or "", rule, qualifier
+
+    def category(self, taxonomy: str, raw: str) -> tuple[str, str]:
+        return self._category(taxonomy, raw)
+
+    def _resolve_category(self, taxonomy: str, raw: str) -> tuple[str, str]:
+        code, rule = self.taxonomies[taxonomy].match(raw)
+        return code or "", rule
