@@ -105,14 +105,11 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     weights = [1.0 / max(v.hi - v.lo, 1e-9 + abs(v.best) * 1e-3, 1.0 if spec.kind == "time" else 1e-6)
                if math.isfinite(v.hi) else 1e-9 for _, v in vals]
     best = _weighted_median([v.best for _, v in vals], weights)
+    sources = tuple(r.source for r, _ in vals)
+    unit = vals[0][1].unit
     if agree:
         best = min(max(best, lo), hi)
-    else:
-        lo, hi = min(v.lo for _, v in vals), max(v.hi for _, v in vals)
-    sources = tuple(r.source for r, _ in vals)
-    cons = Consensus(name, agree, sources, best=best, low=lo, high=None if math.isinf(hi) else hi, unit=vals[0][1].unit)
-    if agree:
-        return cons, None
+        return Consensus(name, True, sources, best=best, low=lo, high=_finite(hi), unit=unit), None
     worst = NONE
     involved: set[int] = set()
     for (ia, (_, a)), (ib, (_, b)) in combinations(enumerate(vals), 2):
@@ -120,8 +117,16 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
             continue
         worst = max(worst, _numeric_severity(spec, a, b, profile))
         involved |= {ia, ib}
-    # the conflict shows the sources that disagree with someone, not those whose wide values fit everyone
-    return cons, _conflict(name, SEVERITY_NAMES[worst], [vals[i] for i in sorted(involved)], spec, profile)
+    # the range spans the values in dispute; a wide value that fits everyone (a date alone) does not widen it,
+    # and the conflict shows only the sources that disagree with someone
+    disputed = [vals[i] for i in sorted(involved)]
+    lo, hi = min(v.lo for _, v in disputed), max(v.hi for _, v in disputed)
+    cons = Consensus(name, False, sources, best=best, low=lo, high=_finite(hi), unit=unit)
+    return cons, _conflict(name, SEVERITY_NAMES[worst], disputed, spec, profile)
+
+
+def _finite(x: float) -> float | None:
+    return None if math.isinf(x) else x
 
 
 def _numeric_severity(spec: FieldSpec, a: Interval, b: Interval, profile: Profile) -> int:

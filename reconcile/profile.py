@@ -8,6 +8,7 @@ Every problem in a profile is collected and reported at once.
 from __future__ import annotations
 
 import json
+from functools import cached_property
 import re
 import tomllib
 from importlib import resources
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ProfileError
 
@@ -105,15 +106,15 @@ class Profile(_Spec):
     clustering: ClusteringSpec = Field(default_factory=ClusteringSpec)
     places: list[PlaceSpec] = Field(default_factory=list)
 
-    _runtime: Any = PrivateAttr(default=None)
+    @cached_property
+    def _compiled(self) -> Any:
+        from .runtime import Runtime
+
+        return Runtime(self)
 
     def runtime(self) -> Any:
         """The compiled lookup structures (vocabularies, gazetteer, matchers), built once per profile."""
-        if self._runtime is None:
-            from .runtime import Runtime
-
-            self._runtime = Runtime(self)
-        return self._runtime
+        return self._compiled
 
 
 def _check(profile: Profile) -> list[str]:

@@ -126,50 +126,118 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
             rules.append(f"zone:source={tz_name}")
     text, cjk_hour_only = _rewrite(text)
     text = re.sub(r"\b(on|at|of|the|hours|hrs|h)\b", " ", text, flags=re.I)
-    parsed = []
-    try:
-        for default in _DEFAULTS:
-            parsed.append(du_parser.parse(text, default=default, fuzzy=True))
-    except (ValueError, OverflowError) as exc:
-        return FieldProblem("", f"cannot read a date or time in {raw!r} ({exc})", raw)
-    a, b = parsed
-    has_time = a.hour == b.hour or bool(_MINUTES.search(text)) or bool(_HOUR.search(text))
-    missing = [name for name in ("year", "month", "day") if getattr(a, name) != getattr(b, name)]
-    tz = explicit_tz or a.tzinfo or zone(tz_name)
-    local = a.replace(tzinfo=None)
+    fields = _fast_fields(text)
+    if fields is None:
+        try:
+            fields = _dateutil_fields(text)
+        except (ValueError, OverflowError) as exc:
+            return FieldProblem("", f"cannot read a date or time in {raw!r} ({exc})", raw)
+    year, month, day, hour, minute, second, parsed_tz = fields
+    if cjk_hour_only:
+        minute = None
+    tz = explicit_tz or parsed_tz or zone(tz_name)
+    missing = [name for name, v in (("year", year), ("month", month), ("day", day)) if v is None]
     if missing:
         if ref is None:
             return FieldProblem("", f"no {'/'.join(missing)} in {raw!r} and no issued_at to take it from", raw)
         ref_local = datetime.fromtimestamp(ref, tz).replace(tzinfo=None)
-        if "day" in missing and not ("month" in missing and "year" in missing):
+        if day is None and (month is not None or year is not None):
             return FieldProblem("", f"no day in {raw!r}", raw)
-        if "day" in missing:  # a time alone: the day of the issue
-            local = local.replace(year=ref_local.year, month=ref_local.month, day=ref_local.day)
-            if local > ref_local + timedelta(hours=1):
-                local -= timedelta(days=1)
+        if day is None:  # a time alone: the day of the issue, or the day before when that would be later
+            year, month, day = ref_local.year, ref_local.month, ref_local.day
+            candidate = datetime(year, month, day, hour or 0, minute or 0)
+            if candidate > ref_local + timedelta(hours=1):
+                prev = candidate - timedelta(days=1)
+                year, month, day = prev.year, prev.month, prev.day
             rules.append("date-from-issued")
         else:
-            local = local.replace(year=ref_local.year)
-            if local > ref_local + timedelta(days=1):
-                local = local.replace(year=ref_local.year - 1)
+            assert month is not None
+            year = ref_local.year
+            if datetime(year, month, day) > ref_local + timedelta(days=1):
+                year -= 1
             rules.append("year-from-issued")
+    assert year is not None and month is not None and day is not None
+    try:
+        local = datetime(year, month, day, hour or 0, minute or 0, second or 0)
+    except ValueError as exc:
+        return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
     start = local.replace(tzinfo=tz).timestamp()
-    if _SECONDS.search(text) and local.second:
+    if second:
         lo, hi, best, prec = start, start, start, "second"
-    elif _MINUTES.search(text) and not cjk_hour_only:
+    elif minute is not None:
         lo, hi, best, prec = start, start + 59.0, start + 30.0, "minute"
-    elif has_time:
+    elif hour is not None:
         lo, hi, best, prec = start - hour_only, start + hour_only, start, "hour"
     else:
-        day = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        lo = day.replace(tzinfo=tz).timestamp()
-        hi = (day + timedelta(days=1)).replace(tzinfo=tz).timestamp() - 1.0
+        lo = datetime(year, month, day, tzinfo=tz).timestamp()
+        hi = (datetime(year, month, day) + timedelta(days=1)).replace(tzinfo=tz).timestamp() - 1.0
         best, prec = (lo + hi) / 2, "date"
     rules.insert(0, prec)
     if hedged and prec != "date":
         lo, hi = min(lo, best - around), max(hi, best + around)
         rules.append("around")
     return Interval(lo, hi, best, "s", raw, ";".join(rules))
+
+
+_Fields = tuple[int | None, int | None, int | None, int | None, int | None, int | None, tzinfo | None]
+_MON = {m.lower(): i + 1 for i, m in enumerate(_MONTHS)}
+_MON_RE = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_DATE_FORMS = (
+    re.compile(r"(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})"),
+    re.compile(_MON_RE + r"\s+(?P<d>\d{1,2})(?:\s*,?\s*(?P<y>\d{4}))?", re.I),
+    re.compile(r"(?P<d>\d{1,2})\s+" + _MON_RE + r"(?:\s*,?\s*(?P<y>\d{4}))?", re.I),
+)
+_TIME_FORM = re.compile(
+    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ap>AM|PM))?|(?P<h2>\d{1,2})\s*(?P<ap2>AM|PM)")
+_FILLER = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\b|[\s,.;:()\-]",
+    re.I)
+
+
+def _fast_fields(text: str) -> _Fields | None:
+    """The common shapes ("Jan 5, 2022 8:07 AM", "2022-01-05 8:07", "8:10 AM") without dateutil; None when
+    anything else is left in the text."""
+    rest = text
+    year = month = day = hour = minute = second = None
+    for form in _DATE_FORMS:
+        m = form.search(rest)
+        if m:
+            g = m.groupdict()
+            year = int(g["y"]) if g.get("y") else None
+            month = int(g["mo"]) if g.get("mo") else _MON[g["mon"][:3].lower()]
+            day = int(g["d"])
+            rest = rest[: m.start()] + " " + rest[m.end():]
+            break
+    m = _TIME_FORM.search(rest)
+    if m:
+        ap = m.group("ap") or m.group("ap2")
+        hour = int(m.group("h") or m.group("h2"))
+        minute = int(m.group("mi")) if m.group("mi") else None
+        second = int(m.group("s")) if m.group("s") else None
+        if ap:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if ap.upper() == "PM" else 0)
+        rest = rest[: m.start()] + " " + rest[m.end():]
+    if _FILLER.sub("", rest) or (day is None and hour is None):
+        return None
+    return year, month, day, hour, minute, second, None
+
+
+def _dateutil_fields(text: str) -> _Fields:
+    """dateutil for everything else, parsed twice with different defaults to tell what the text left out."""
+    a, b = (du_parser.parse(text, default=d, fuzzy=True) for d in _DEFAULTS)
+    has_minutes = bool(_MINUTES.search(text))
+    has_time = a.hour == b.hour or has_minutes or bool(_HOUR.search(text))
+    return (
+        a.year if a.year == b.year else None,
+        a.month if a.month == b.month else None,
+        a.day if a.day == b.day else None,
+        a.hour if has_time else None,
+        a.minute if has_minutes else None,
+        a.second if _SECONDS.search(text) else None,
+        a.tzinfo,
+    )
 
 
 def _from_iso(text: str, raw: str, zone_name: str, rule: str = "iso") -> Interval:
