@@ -179,8 +179,7 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
         tree = rt.gazetteer
         def severity(a: str, b: str) -> int:
             return MAJOR if tree.distance_km(a, b) > spec.major_km else MINOR
-        def agree(a: str, b: str) -> bool:
-            return tree.related(a, b)
+        agree = tree.agree
     else:
         tax = rt.taxonomies[spec.taxonomy]
         tree = tax

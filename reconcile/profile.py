@@ -38,6 +38,7 @@ class FieldSpec(_Spec):
     unit: str | None = None
     taxonomy: str | None = None
     zones: list[str] = Field(default_factory=list)
+    prefer_kinds: list[str] = Field(default_factory=list)  # places: when a phrase names several, these win
     # evidence weights for clustering
     match: float = 0.5
     mismatch: float = -0.5
@@ -69,6 +70,7 @@ class TaxonomySpec(_Spec):
 class ZoneSpec(_Spec):
     name: str
     mention: list[str]
+    owner: list[str] = Field(default_factory=list)
     outside: list[str]
     inside: list[str]
 
@@ -143,7 +145,7 @@ def _check(profile: Profile) -> list[str]:
             problems += [f"{where}.compatible: unknown term {c!r}" for c in term.compatible if c not in tax.terms]
         problems += _cycles({c: t.parent for c, t in tax.terms.items()}, f"taxonomies.{tname}")
     for zname, zone in profile.zones.items():
-        for key in ("mention", "outside", "inside"):
+        for key in ("mention", "owner", "outside", "inside"):
             for pattern in getattr(zone, key):
                 try:
                     re.compile(pattern)

@@ -14,9 +14,12 @@ from .vocab import Gazetteer, Taxonomy
 class ZoneQualifier:
     """Says whether a place phrase puts the value inside or outside a declared zone (e.g. Japan's EEZ)."""
 
-    def __init__(self, name: str, mention: list[str], outside: list[str], inside: list[str]) -> None:
+    def __init__(self, name: str, mention: list[str], outside: list[str], inside: list[str],
+                 owner: list[str]) -> None:
         self.name = name
         self._mention = re.compile("|".join(mention), re.I)
+        owners = "|".join(owner) or "(?!)"
+        self._phrase = re.compile(rf"(?:(?:{owners})\s*)?(?:{'|'.join(mention)})", re.I)
         self._outside = re.compile("|".join(outside), re.I)
         self._inside = re.compile("|".join(inside), re.I)
 
@@ -32,6 +35,10 @@ class ZoneQualifier:
             return f"inside:{self.name}"
         return None
 
+    def strip(self, text: str) -> str:
+        """The phrase without the zone's mention ("Japan's EEZ" must not read as the place Japan)."""
+        return self._phrase.sub(" ", text)
+
 
 class Runtime:
     def __init__(self, profile: Profile) -> None:
@@ -42,7 +49,7 @@ class Runtime:
         self.taxonomies = {name: Taxonomy(spec) for name, spec in profile.taxonomies.items()}
         self.gazetteer = Gazetteer(profile.places)
         self.zones = {
-            name: ZoneQualifier(name, z.mention, z.outside, z.inside) for name, z in profile.zones.items()
+            name: ZoneQualifier(name, z.mention, z.outside, z.inside, z.owner) for name, z in profile.zones.items()
         }
         self.source_zone = {code: s.zone for code, s in profile.sources.items()}
         self._source = lru_cache(maxsize=10_000)(self._resolve_source)
@@ -69,18 +76,16 @@ class Runtime:
     def zone_for(self, source: str) -> str:
         return self.source_zone.get(source, self.profile.default_zone)
 
-    def place(self, raw: str, zones: tuple[str, ...]) -> tuple[str, str, str | None]:
-        return self._place(raw, zones)
+    def place(self, raw: str, zones: tuple[str, ...], prefer: tuple[str, ...] = ()) -> tuple[str, str, str | None]:
+        return self._place(raw, zones, prefer)
 
-    def _resolve_place(self, raw: str, zones: tuple[str, ...]) -> tuple[str, str, str | None]:
+    def _resolve_place(self, raw: str, zones: tuple[str, ...], prefer: tuple[str, ...]) -> tuple[str, str, str | None]:
         qualifier = None
+        text = raw
         for z in zones:
             qualifier = self.zones[z].qualify(raw) or qualifier
-        text = raw
-        if qualifier is not None:  # "Japan's EEZ" must not read as the place "Japan"
-            text = self.zones[qualifier.split(":", 1)[1]]._mention.sub(" ", raw)
-            text = re.sub(r"(?i)\b(japan'?s?|日本の?|일본)\s*$", " ", text)
-        code, rule = self.gazetteer.match(text) if text_key(text) else (None, "zone-only")
+            text = self.zones[z].strip(text)
+        code, rule = self.gazetteer.match(text, prefer) if text_key(text) else (None, "zone-only")
         return code or "", rule, qualifier
 
     def category(self, taxonomy: str, raw: str) -> tuple[str, str]:

@@ -44,10 +44,17 @@ class _Tree:
     def related(self, a: str, b: str) -> bool:
         return self.is_ancestor_or_self(a, b) or self.is_ancestor_or_self(b, a)
 
-    def match(self, text: str) -> tuple[str | None, str]:
-        """The code a phrase names, and the rule that found it. The first alias found wins; later aliases refine
-        it only when they are more specific parts of it ("Sunan area, Pyongyang" -> Sunan)."""
+    def preferred(self, code: str, prefer: tuple[str, ...]) -> bool:
+        return False
+
+    def match(self, text: str, prefer: tuple[str, ...] = ()) -> tuple[str | None, str]:
+        """The code a phrase names, and the rule that found it. The first alias found wins (the first of a
+        ``prefer``red kind when there is one); later aliases refine it only when they are more specific parts of it
+        ("Sunan area, Pyongyang" -> Sunan)."""
         found = self.matcher.find(text)
+        if prefer:
+            start = next((k for k, (code, _) in enumerate(found) if self.preferred(code, prefer)), 0)
+            found = found[start:]
         if found:
             best = found[0][0]
             for code, _ in found[1:]:
@@ -127,14 +134,21 @@ class Gazetteer(_Tree):
         )
         self.places = {p.id: p for p in places}
         n = len(self.codes)
-        self.related_m = np.zeros((n, n), dtype=bool)
-        self.distance_m = np.zeros((n, n), dtype=np.float32)
+        self.related_m = np.zeros((n, n), dtype=bool)  # one contains the other
+        self.distance_m = np.zeros((n, n), dtype=np.float32)  # 0 when nested or overlapping
         self.specificity_m = np.zeros((n, n), dtype=np.float32)
         for i, a in enumerate(self.codes):
             for j, b in enumerate(self.codes):
                 self.related_m[i, j] = self.related(a, b)
                 self.distance_m[i, j] = self.distance_km(a, b)
                 self.specificity_m[i, j] = self.specificity(a, b)
+
+    def preferred(self, code: str, prefer: tuple[str, ...]) -> bool:
+        return self.places[code].kind in prefer
+
+    def agree(self, a: str, b: str) -> bool:
+        """Places agree when one contains the other or their areas overlap: both can be right."""
+        return self.related(a, b) or self.distance_km(a, b) == 0.0
 
     def coordinates(self, code: str) -> tuple[float, float] | None:
         """The place's own coordinates, or its nearest ancestor's."""

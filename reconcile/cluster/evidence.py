@@ -99,9 +99,9 @@ class PlaceComparator(Comparator):
         if not len(self.g.codes):
             return np.zeros(len(a))
         related = self.g.related_m[ia, ib]
-        far = self.g.distance_m[ia, ib] > self.spec.far_km
-        w = np.where(related, self.spec.match * self.g.specificity_m[ia, ib],
-                     np.where(far, self.spec.far, self.spec.mismatch))
+        distance = self.g.distance_m[ia, ib]
+        apart = np.where(distance > self.spec.far_km, self.spec.far, np.where(distance > 0, self.spec.mismatch, 0.0))
+        w = np.where(related, self.spec.match * self.g.specificity_m[ia, ib], apart)
         return np.where(present, w, 0.0)
 
     def reason(self, f: Features, i: int, j: int, weight: float) -> str:
@@ -112,6 +112,8 @@ class PlaceComparator(Comparator):
         a, b = self.g.codes[code[i]], self.g.codes[code[j]]
         if self.g.related(a, b):
             return f"{a} and {b}: same place or one within the other"
+        if self.g.agree(a, b):
+            return f"{a} and {b}: areas overlap"
         return f"{a} and {b} are {self.g.distance_km(a, b):.0f} km apart"
 
 

@@ -65,7 +65,7 @@ UNITS: dict[str, dict[str, float]] = {
 
 _ABOUT = ("about", "around", "approximately", "approx", "roughly", "some", "nearly", "almost", "close to",
           "an estimated", "estimated", "an approximate", "약", "대략", "約", "およそ", "おおよそ", "ca")
-_MORE = ("more than", "over", "above", "exceeding", "in excess of", "at least", "no less than", "upwards of", "최소")
+_MORE = ("more than", "over", "above", "exceeding", "in excess of", "at least", "no less than", "upwards of", "최소", "적어도", "少なくとも", "最低")
 _LESS = ("less than", "under", "below", "up to", "at most", "no more than", "within", "최대")
 _SUFFIX_ABOUT = ("여", "余り", "余", "程度", "前後", "ほど", "가량", "정도", "쯤")
 _SUFFIX_MORE = ("이상", "以上", "超", "超え", "넘게", "넘는", "or more", "plus")

@@ -110,7 +110,7 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, profile: Profile, zone: str,
     text = str(raw).strip()
     rt = profile.runtime()
     if kind == "place":
-        code, rule, qualifier = rt.place(text, tuple(spec.zones))
+        code, rule, qualifier = rt.place(text, tuple(spec.zones), tuple(spec.prefer_kinds))
         return Term(code, text, rule, qualifier)
     assert spec.taxonomy is not None
     code, rule = rt.category(spec.taxonomy, text)
