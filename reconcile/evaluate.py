@@ -5,14 +5,15 @@ docs/formats.md); nothing here reads files or knows about missiles: fields and s
 
 Reports are keyed by (canonical source code, id).
 
-- Clustering: pairwise precision / recall / F1 over same-event report pairs, computed from the contingency counts
-  between predicted and true clusters (sum of C(n, 2)); all pairs are never enumerated. The universe is the set
-  of reports of the truth's events; a truth report that the output rejected or left out entirely is a singleton
-  on the predicted side. Output reports that no truth event lists are counted (``extra``) but not scored.
-- Conflicts: for each true (event, field) conflict, the predicted event holding most of that true event's reports
-  (ties: first in output order) must flag the field. For each predicted flag, the true event holding most of that
-  predicted event's reports (ties: first in truth order) must have a conflict on the field, else it is a false
-  alarm. Scored at the major level and, as extra information, at any severity.
+- Clustering: pairwise precision / recall / F1 over same-event report pairs, computed from the contingency
+  counts between predicted and true clusters (sum of C(n, 2)); all pairs are never enumerated. The universe is
+  the set of reports of the truth's events; a truth report that the output rejected or left out entirely is a
+  singleton on the predicted side. Output reports that no truth event lists are counted (``extra``) but not
+  scored.
+- Conflicts: for each true (event, field) conflict, the predicted event holding most of that true event's
+  reports (ties: first in output order) must flag the field. For each predicted flag, the true event holding
+  most of that predicted event's reports (ties: first in truth order) must have a conflict on the field, else
+  it is a false alarm. Scored at the major level and, as extra information, at any severity.
 - Rejects (when the truth lists ``rejects``): an expected reject is matched by an output reject with the same
   (source, id); failing that the same id (the output may name the source differently, or not at all); failing
   that the same ``line`` when the truth entry gives one (a line that was not JSON has no id to match).
@@ -126,16 +127,20 @@ def _key(rep: Mapping[str, Any]) -> Key | None:
     return (None if src is None else str(src).strip(), str(rid).strip())
 
 
-def _flags(conflicts: Iterable[Mapping[str, Any]] | None, major: str) -> tuple[set[str], set[str]]:
-    """(fields flagged at the major level, fields flagged at any severity)."""
-    majors: set[str] = set()
-    anys: set[str] = set()
-    for c in conflicts or ():
-        field = str(c.get("field"))
-        anys.add(field)
-        if c.get("severity") == major:
-            majors.add(field)
-    return majors, anys
+Flags = tuple[frozenset[str], frozenset[str]]
+_NO_FLAGS: Flags = (frozenset(), frozenset())
+
+
+def _flags(events: list[dict[str, Any]], major: str) -> dict[int, Flags]:
+    """Per event index, for events with conflicts only: (fields flagged major, fields flagged at any
+    severity)."""
+    out: dict[int, Flags] = {}
+    for n, ev in enumerate(events):
+        conflicts = ev.get("conflicts")
+        if conflicts:
+            fields = [(str(c.get("field")), c.get("severity") == major) for c in conflicts]
+            out[n] = (frozenset(f for f, is_major in fields if is_major), frozenset(f for f, _ in fields))
+    return out
 
 
 class _RejectIndex:
@@ -158,19 +163,22 @@ class _RejectIndex:
         return key in self.keys or key[1] in self.ids or (isinstance(line, int) and line in self.lines)
 
 
-def _best(cells: Iterable[tuple[int, int, int]]) -> dict[int, int]:
-    """For each row label, the column label with the largest count (ties: the smallest column label)."""
-    best: dict[int, tuple[int, int]] = {}
-    for row, col, n in cells:
-        cur = best.get(row)
-        if cur is None or n > cur[1] or (n == cur[1] and col < cur[0]):
-            best[row] = (col, n)
-    return {row: col for row, (col, _) in best.items()}
+def _best(rows: np.ndarray, cols: np.ndarray, counts: np.ndarray, size: int) -> np.ndarray:
+    """For each row label below ``size``, the column label sharing the most items with it (ties: the smallest
+    column label); -1 where the row shares none."""
+    best = np.full(size, -1, dtype=np.int64)
+    if len(rows):
+        order = np.lexsort((cols, -counts, rows))
+        first = np.unique(rows[order], return_index=True)[1]
+        best[rows[order][first]] = cols[order][first]
+    return best
 
 
-def evaluate_clusters(output: dict[str, Any], truth: dict[str, Any], *, major: str = "major") -> EvaluationReport:
-    """Compare the ``events`` (and ``rejects``) of a batch output with a truth file's. ``major`` is the severity
-    string that counts as major."""
+def evaluate_clusters(
+    output: dict[str, Any], truth: dict[str, Any], *, major: str = "major"
+) -> EvaluationReport:
+    """Compare the ``events`` (and ``rejects``) of a batch output with a truth file's. ``major`` is the
+    severity string that counts as major."""
     duplicates = 0
     true_label: dict[Key, int] = {}
     true_events = list(truth.get("events") or [])
@@ -206,14 +214,13 @@ def evaluate_clusters(output: dict[str, Any], truth: dict[str, Any], *, major: s
     p_list: list[int] = []
     rejected = missing = 0
     for k in universe:
-        i = pred_label.get(k)
-        if i is None:  # a singleton of its own on the predicted side
-            i = n_pred + len(p_list)
+        found = pred_label.get(k)
+        if found is None:  # a singleton of its own on the predicted side
             if out_rejects.has(k):
                 rejected += 1
             else:
                 missing += 1
-        p_list.append(i)
+        p_list.append(n_pred + len(p_list) if found is None else found)
     p_arr = np.asarray(p_list, dtype=np.int64)
 
     n_true = max(len(true_events), 1)
@@ -227,15 +234,12 @@ def evaluate_clusters(output: dict[str, Any], truth: dict[str, Any], *, major: s
         f1=_ratio(2 * shared, predicted_pairs + true_pairs),
     )
 
-    cells = [(int(k) // n_true, int(k) % n_true, int(n)) for k, n in zip(cells_k, cells_n, strict=True)
-             if int(k) // n_true < n_pred]  # predicted singletons are no event
-    best_pred = _best((t, p, n) for p, t, n in cells)  # true event -> predicted event
-    best_true = _best(cells)  # predicted event -> true event
-
+    real = cells_k // n_true < n_pred  # predicted singletons are no event
+    c_pred, c_true, c_n = cells_k[real] // n_true, cells_k[real] % n_true, cells_n[real]
     conflicts = _score_conflicts(
-        true_flags=[_flags(ev.get("conflicts"), major) for ev in true_events],
-        pred_flags=[_flags(ev.get("conflicts"), major) for ev in pred_events],
-        best_pred=best_pred, best_true=best_true,
+        true_flags=_flags(true_events, major), pred_flags=_flags(pred_events, major),
+        best_pred=_best(c_true, c_pred, c_n, len(true_events)),  # true event -> predicted event
+        best_true=_best(c_pred, c_true, c_n, n_pred),  # predicted event -> true event
     )
     coverage = Coverage(
         truth_events=len(true_events), predicted_events=n_pred, truth_reports=len(universe),
@@ -249,15 +253,13 @@ def evaluate_clusters(output: dict[str, Any], truth: dict[str, Any], *, major: s
 
 
 def _score_conflicts(
-    *, true_flags: list[tuple[set[str], set[str]]], pred_flags: list[tuple[set[str], set[str]]],
-    best_pred: dict[int, int], best_true: dict[int, int],
+    *, true_flags: dict[int, Flags], pred_flags: dict[int, Flags], best_pred: np.ndarray,
+    best_true: np.ndarray,
 ) -> ConflictScores:
-    none: tuple[set[str], set[str]] = (set(), set())
     fields: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     t_major = f_major = f_major_any = t_any = f_any = 0
-    for j, (majors, anys) in enumerate(true_flags):
-        i = best_pred.get(j)
-        p_majors, p_anys = pred_flags[i] if i is not None else none
+    for j, (majors, anys) in true_flags.items():
+        p_majors, p_anys = pred_flags.get(int(best_pred[j]), _NO_FLAGS)
         for field in majors:
             t_major += 1
             fields[field]["true_major"] += 1
@@ -268,9 +270,8 @@ def _score_conflicts(
         t_any += len(anys)
         f_any += len(anys & p_anys)
     p_major = false_major = p_any = false_any = 0
-    for i, (majors, anys) in enumerate(pred_flags):
-        j = best_true.get(i)
-        t_majors, t_anys = true_flags[j] if j is not None else none
+    for i, (majors, anys) in pred_flags.items():
+        t_majors, t_anys = true_flags.get(int(best_true[i]), _NO_FLAGS)
         for field in majors:
             p_major += 1
             fields[field]["predicted_major"] += 1

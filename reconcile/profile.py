@@ -80,6 +80,7 @@ class ClusteringSpec(_Spec):
     threshold: float = 0.0
     non_edge: float = -2.0
     no_time_window: float = 172800.0
+    no_time_decay: float = 21600.0
 
 
 class PlaceSpec(_Spec):

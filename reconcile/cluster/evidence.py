@@ -37,18 +37,29 @@ class Comparator:
 
 class TimeComparator(Comparator):
     """Overlapping times are strong evidence, more so the more precise they are (a minute: the full weight; a
-    whole day: a quarter); a gap counts against, linearly, and a gap of ``split_gap`` or more is final."""
+    whole day: a quarter); the support fades linearly with the gap between them, and a gap of ``split_gap`` or
+    more is final: separate launches. (A source that times a launch 15 minutes off is a conflict to flag.)
+    A report without a time is about a launch shortly before it was issued: its evidence decays with the delay
+    between the other report's time and its issue time (half-life ``no_time_decay``)."""
 
-    def __init__(self, name: str, spec: FieldSpec, split_gap: float) -> None:
+    def __init__(self, name: str, spec: FieldSpec, split_gap: float, decay: float) -> None:
         super().__init__(name, spec)
         self.split_gap = split_gap
+        self.decay = decay
 
     def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         lo_a, hi_a, lo_b, hi_b = f.t_lo[a], f.t_hi[a], f.t_lo[b], f.t_hi[b]
         gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
         width = np.maximum(hi_a - lo_a, hi_b - lo_b)
         spec = np.clip(1.0 - 0.75 * np.log(np.maximum(width, 60.0) / 60.0) / _LOG_DAY, 0.25, 1.0)
-        w = self.spec.match * (spec - 2.0 * gap / self.split_gap)
+        w = self.spec.match * spec * (1.0 - gap / self.split_gap)
+        ta, tb = f.timeless[a], f.timeless[b]
+        one = ta ^ tb
+        if one.any():
+            issued = np.where(ta, hi_a, hi_b)
+            other = np.where(ta, (lo_b + hi_b) / 2, (lo_a + hi_a) / 2)
+            delay = np.maximum(0.0, issued - other)
+            w = np.where(one & (gap == 0), self.spec.match * 0.5 * np.exp2(-delay / self.decay), w)
         return np.where(gap >= self.split_gap, CANNOT_LINK, w)
 
     def reason(self, f: Features, i: int, j: int, weight: float) -> str:
@@ -56,6 +67,8 @@ class TimeComparator(Comparator):
         if gap >= self.split_gap:
             return f"times {gap / 60:.0f} min apart (>= {self.split_gap / 60:.0f} min: separate launches)"
         width = max(f.t_hi[i] - f.t_lo[i], f.t_hi[j] - f.t_lo[j])
+        if gap == 0 and f.timeless[i] != f.timeless[j]:
+            return "one report has no time: it was issued after the other's time"
         if gap == 0:
             return f"times overlap (widest interval {width / 60:.0f} min)"
         return f"times {gap / 60:.1f} min apart"
@@ -73,7 +86,11 @@ class NumericComparator(Comparator):
             gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
             larger = np.maximum(col.best[a], col.best[b])
             major = gap > (0.0 if self.spec.kind == "count" else self.spec.major_rel * larger)
-        w = np.where(gap > 0, np.where(major, self.spec.mismatch, self.spec.mismatch / 2), self.spec.match)
+            rel = np.minimum(1.0, gap / np.maximum(larger, 1e-9))
+        # a gap within the major tolerance counts half; past it, more the wider it is (500 vs 700 km: -1.2x,
+        # 220 vs 710 km: -2.4x): a wildly different figure more likely describes another launch
+        far = self.spec.mismatch * (1.0 + 2.0 * rel) if self.spec.kind != "count" else self.spec.mismatch
+        w = np.where(gap > 0, np.where(major, far, self.spec.mismatch / 2), self.spec.match)
         return np.where(present, w, 0.0)
 
     def reason(self, f: Features, i: int, j: int, weight: float) -> str:
@@ -146,7 +163,7 @@ def comparators(profile: Profile) -> list[Comparator]:
     out: list[Comparator] = []
     for name, spec in profile.fields.items():
         if spec.kind == "time":
-            out.append(TimeComparator(name, spec, profile.clustering.split_gap))
+            out.append(TimeComparator(name, spec, profile.clustering.split_gap, profile.clustering.no_time_decay))
         elif spec.kind in ("quantity", "count"):
             out.append(NumericComparator(name, spec))
         elif spec.kind == "place":

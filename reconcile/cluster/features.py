@@ -31,6 +31,7 @@ class Features:
     t_hi: np.ndarray
     source: np.ndarray
     lineage: np.ndarray
+    timeless: np.ndarray  # no time of its own: placed in the window before its issue time
     columns: dict[str, Column] = field(default_factory=dict)
     time_field: str | None = None
 
@@ -62,6 +63,7 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
     time_field = next((name for name, s in profile.fields.items() if s.kind == "time"), None)
     t_lo = np.empty(n)
     t_hi = np.empty(n)
+    timeless = np.zeros(n, dtype=bool)
     window = profile.clustering.no_time_window
     for i, r in enumerate(reports):
         v = r.values.get(time_field) if time_field else None
@@ -69,11 +71,13 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
             t_lo[i], t_hi[i] = v.lo, v.hi
         elif r.issued_at is not None:
             t_lo[i], t_hi[i] = r.issued_at - window, r.issued_at
+            timeless[i] = True
         else:  # the normaliser refuses such reports; keep them out of every window all the same
             t_lo[i], t_hi[i] = np.inf, np.inf
     codes: dict[str, int] = {}
     source = np.fromiter((codes.setdefault(r.source, len(codes)) for r in reports), dtype=np.int32, count=n)
-    feats = Features(n=n, t_lo=t_lo, t_hi=t_hi, source=source, lineage=lineages(reports), time_field=time_field)
+    feats = Features(n=n, t_lo=t_lo, t_hi=t_hi, source=source, lineage=lineages(reports), timeless=timeless,
+                     time_field=time_field)
     for name, spec in profile.fields.items():
         if spec.kind == "time":
             continue

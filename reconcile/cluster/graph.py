@@ -19,7 +19,7 @@ from collections.abc import Callable
 import networkx as nx
 import numpy as np
 
-from ..profile import Profile
+from ..profile import ClusteringSpec, Profile
 from .evidence import MUST_LINK, Comparator, score_pairs
 from .features import Features
 
@@ -110,6 +110,7 @@ def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: P
     edges_of = {int(edge_label[s]): (s, e) for s, e in zip(starts, ends, strict=True) if e > s}
     lineage = f.lineage.tolist()
     source = f.source.tolist()
+    span = _lineage_spans(f)
     out: list[list[int]] = []
     for lab, members in members_of.items():
         nodes: dict[int, list[int]] = {}
@@ -128,15 +129,32 @@ def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: P
         if len(set(srcs)) == k and len(pairs) == k * (k - 1) // 2:
             out.append(members)
             continue
-        for group in _merge(nodes, pairs, source, profile.clustering.non_edge, profile.clustering.threshold):
+        for group in _merge(nodes, pairs, source, span, profile.clustering):
             out.append([i for n in group for i in nodes[n]])
     return out
 
 
+def _lineage_spans(f: Features) -> dict[int, tuple[float, float]]:
+    """The time interval of each lineage: that of its latest revision (the last in input order of the
+    lineage's members once sorted by key is not meaningful, so the narrowest interval stands for it)."""
+    spans: dict[int, tuple[float, float]] = {}
+    for i, (lin, lo, hi) in enumerate(zip(f.lineage.tolist(), f.t_lo.tolist(), f.t_hi.tolist(), strict=True)):
+        prev = spans.get(lin)
+        if prev is None or hi - lo < prev[1] - prev[0]:
+            spans[lin] = (lo, hi)
+    return spans
+
+
 def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], source: list[int],
-           non_edge: float, threshold: float) -> list[list[int]]:
-    """Average-linkage merging of lineages under the one-source-per-event constraint. A pair of lineages without
-    an edge counts ``non_edge`` (it scored at or below the threshold)."""
+           span: dict[int, tuple[float, float]], rules: ClusteringSpec) -> list[list[int]]:
+    """Average-linkage merging of lineages under two hard constraints: one source per event, and no two members
+    whose times are ``split_gap`` apart. A pair of lineages without an edge counts ``non_edge`` (it scored at or
+    below the threshold, or was never a candidate)."""
+    non_edge, threshold, split_gap = rules.non_edge, rules.threshold, rules.split_gap
+    # per cluster: the latest start and the earliest end of its members' times; two clusters hold a pair too far
+    # apart exactly when one's latest start is split_gap past the other's earliest end
+    late_lo = {n: span[n][0] for n in nodes}
+    early_hi = {n: span[n][1] for n in nodes}
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_weighted_edges_from((x, y, wt) for (x, y), wt in pairs.items())
@@ -153,6 +171,8 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
             for y, total in link[x].items():
                 if y <= x or sources[x] & sources[y]:
                     continue
+                if late_lo[y] - early_hi[x] >= split_gap or late_lo[x] - early_hi[y] >= split_gap:
+                    continue
                 size = len(clusters[x]) * len(clusters[y])
                 avg = (total + non_edge * (size - count[x][y])) / size
                 if avg > best:
@@ -162,6 +182,8 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
         x, y = best_pair
         clusters[x] += clusters.pop(y)
         sources[x] |= sources.pop(y)
+        late_lo[x] = max(late_lo[x], late_lo.pop(y))
+        early_hi[x] = min(early_hi[x], early_hi.pop(y))
         for z, total in link.pop(y).items():
             if z == x:
                 continue
@@ -172,4 +194,60 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
             del link[z][y], count[z][y]
         del link[x][y], count[x][y]
         count.pop(y)
-    return list(clusters.values())
+    return _refine(list(clusters.values()), g, source={n: source[nodes[n][0]] for n in nodes}, span=span,
+                   rules=rules)
+
+
+def _refine(clusters: list[list[int]], g: nx.Graph, *, source: dict[int, int],
+            span: dict[int, tuple[float, float]], rules: ClusteringSpec, max_passes: int = 10) -> list[list[int]]:
+    """Local search after the greedy merge: move a lineage to another cluster, or swap two lineages of one source
+    between clusters, whenever that raises the total within-cluster evidence (a missing edge counts
+    ``non_edge``), under the same hard constraints. Greedy merging commits early: on a day with two salvos from
+    one site, a state-media report may take the first salvo's place on its launch site alone and push its twin to
+    the other salvo although every figure says otherwise; a swap undoes that."""
+    non_edge, split_gap = rules.non_edge, rules.split_gap
+
+    def w(u: int, v: int) -> float:
+        data = g.get_edge_data(u, v)
+        return non_edge if data is None else data["weight"]
+
+    def fits(u: int, members: list[int]) -> bool:
+        lo, hi = span[u]
+        return all(span[v][0] - hi < split_gap and lo - span[v][1] < split_gap for v in members)
+
+    def gain(u: int, members: list[int]) -> float:
+        return sum(w(u, v) for v in members if v != u)
+
+    where = {u: k for k, members in enumerate(clusters) for u in members}
+    for _ in range(max_passes):
+        improved = False
+        for u in list(where):
+            a = where[u]
+            rest_a = [v for v in clusters[a] if v != u]
+            here = gain(u, rest_a)
+            best_delta, best_move = 1e-9, None
+            neighbours = {where[v] for v in g.neighbors(u)} - {a}
+            for b in neighbours:
+                twin = next((v for v in clusters[b] if source[v] == source[u]), None)
+                if twin is None:
+                    continue
+                rest_b = [v for v in clusters[b] if v != twin]
+                if not (fits(u, rest_b) and fits(twin, rest_a)):
+                    continue
+                delta = gain(u, rest_b) + gain(twin, rest_a) - here - gain(twin, rest_b)
+                if delta > best_delta:
+                    best_delta, best_move = delta, (b, twin)
+            if best_move is None:
+                continue
+            b, twin = best_move
+            clusters[a].remove(u)
+            clusters[b].append(u)
+            where[u] = b
+            if twin is not None:
+                clusters[b].remove(twin)
+                clusters[a].append(twin)
+                where[twin] = a
+            improved = True
+        if not improved:
+            break
+    return [c for c in clusters if c]
