@@ -28,14 +28,17 @@ class Site:
 SITES: dict[str, Site] = {s.id: s for s in (
     Site("sunan", ("Sunan area, Pyongyang", "Sunan, Pyongyang", "Sunan", "Pyongyang's Sunan area"),
          ("순안", "평양 순안 일대", "평양 순안"), ("順安", "平壌順安")),
-    Site("sohae", ("Tongchang-ri", "Sohae Satellite Launching Station", "Sohae", "Tongchang-ri, North Pyongan Province"),
+    Site("sohae",
+         ("Tongchang-ri", "Sohae Satellite Launching Station", "Sohae",
+          "Tongchang-ri, North Pyongan Province"),
          ("동창리", "평안북도 동창리", "서해위성발사장"), ("東倉里", "西海衛星発射場")),
-    Site("sinpo", ("Sinpo", "waters off Sinpo", "Sinpo, South Hamgyong Province"), ("신포", "신포 해상"), ("新浦",)),
+    Site("sinpo", ("Sinpo", "waters off Sinpo", "Sinpo, South Hamgyong Province"), ("신포", "신포 해상"),
+         ("新浦",)),
     Site("hamhung", ("Hamhung", "Hamhung, South Hamgyong Province"), ("함흥", "함흥 일대"), ("咸興",)),
     Site("wonsan", ("Wonsan", "Wonsan, Kangwon Province", "Wonsan area"), ("원산", "원산 일대"), ("元山",)),
     Site("kusong", ("Kusong", "Kusong, North Pyongan Province"), ("평안북도 구성", "구성시 일대"), ("亀城",)),
-    Site("jagang", ("Jagang Province", "inland Jagang Province", "Chagang Province"), ("자강도", "자강도 내륙"),
-         ("慈江道",)),
+    Site("jagang", ("Jagang Province", "inland Jagang Province", "Chagang Province"),
+         ("자강도", "자강도 내륙"), ("慈江道",)),
     Site("kaechon", ("Kaechon", "Kaechon, South Pyongan Province"), ("개천시", "평안남도 개천"), ("价川",)),
     Site("sondok", ("Sondok", "Sondok Airfield"), ("선덕", "선덕비행장"), ("宣徳",)),
     Site("tongchon", ("Tongchon", "Tongchon County"), ("통천", "통천 일대"), ("通川",)),
@@ -49,7 +52,8 @@ SITES: dict[str, Site] = {s.id: s for s in (
 
 @dataclass(frozen=True, slots=True)
 class Mode:
-    """A flight profile: distance and apogee ranges in km (apogee None: not reported, e.g. cruise missiles)."""
+    """A flight profile: distance and apogee ranges in km (apogee None: not reported, as for cruise
+    missiles)."""
 
     weight: float
     distance: tuple[float, float]
@@ -69,9 +73,9 @@ class TypeSpec:
     flight_min: tuple[float, float]  # flight time range, minutes
 
 
-_ALL_LAND = (("sunan", 2), ("kaechon", 1), ("sukchon", 1), ("pyongsong", 1), ("hamhung", 1), ("wonsan", 1.5),
-             ("sondok", 1), ("tongchon", 1), ("hwangju", 1), ("jangyon", 0.6), ("kusong", 0.6), ("mundok", 0.5),
-             ("jagang", 0.4))
+_ALL_LAND = (("sunan", 2), ("kaechon", 1), ("sukchon", 1), ("pyongsong", 1), ("hamhung", 1),
+             ("wonsan", 1.5), ("sondok", 1), ("tongchon", 1), ("hwangju", 1), ("jangyon", 0.6),
+             ("kusong", 0.6), ("mundok", 0.5), ("jagang", 0.4))
 
 TYPES: tuple[TypeSpec, ...] = (
     TypeSpec("SRBM", 0.44, "ballistic", _ALL_LAND, (("east_sea", 0.88), ("yellow_sea", 0.12)),
@@ -83,22 +87,25 @@ TYPES: tuple[TypeSpec, ...] = (
              (("pacific", 0.5), ("east_sea", 0.5)),
              (Mode(0.5, (3000, 4600), (500, 1000)), Mode(0.5, (700, 1100), (1500, 2100))),
              (1, 0, 0, 0), 0.1, (20, 40)),
-    TypeSpec("ICBM", 0.05, "ballistic", (("sunan", 3), ("pyongsong", 1), ("sukchon", 0.5)), (("east_sea", 1.0),),
+    TypeSpec("ICBM", 0.05, "ballistic", (("sunan", 3), ("pyongsong", 1), ("sukchon", 0.5)),
+             (("east_sea", 1.0),),
              (Mode(1, (750, 1100), (4000, 6000)),), (1, 0, 0, 0), 0.25, (50, 75)),
     TypeSpec("SLBM", 0.04, "ballistic", (("sinpo", 5), ("sondok", 0.3)), (("east_sea", 1.0),),
              (Mode(0.6, (200, 600), (50, 120)), Mode(0.4, (400, 600), (700, 950))), (0.85, 0.15, 0, 0), 0.05,
              (5, 20)),
-    TypeSpec("cruise missile", 0.13, "cruise", (("mundok", 1), ("kaechon", 1), ("jangyon", 1), ("tongchon", 1),
-                                                ("hwangju", 0.5), ("wonsan", 0.5)),
-             (("yellow_sea", 0.5), ("east_sea", 0.5)), (Mode(1, (200, 2000), None),), (0.3, 0.4, 0.2, 0.1), 0.0,
-             (20, 150)),
+    TypeSpec("cruise missile", 0.13, "cruise",
+             (("mundok", 1), ("kaechon", 1), ("jangyon", 1), ("tongchon", 1), ("hwangju", 0.5),
+              ("wonsan", 0.5)),
+             (("yellow_sea", 0.5), ("east_sea", 0.5)), (Mode(1, (200, 2000), None),), (0.3, 0.4, 0.2, 0.1),
+             0.0, (20, 150)),
     TypeSpec("hypersonic missile", 0.11, "ballistic", (("jagang", 4), ("pyongsong", 1), ("sunan", 1)),
              (("east_sea", 1.0),), (Mode(1, (600, 1500), (50, 100)),), (1, 0, 0, 0), 0.03, (8, 15)),
-    TypeSpec("satellite launch vehicle", 0.03, "slv", (("sohae", 1),), (("yellow_sea", 0.4), ("pacific", 0.6)),
+    TypeSpec("satellite launch vehicle", 0.03, "slv", (("sohae", 1),),
+             (("yellow_sea", 0.4), ("pacific", 0.6)),
              (Mode(1, (300, 2500), (300, 600)),), (1, 0, 0, 0), 0.0, (10, 20)),
 )
 
-# event type names: specific forms, and the generic family word sources use instead (same family, never a conflict)
+# event type names by language; sources often write the family word ("ballistic missile") for a subtype
 TYPE_FORMS: dict[str, dict[str, tuple[str, ...]]] = {
     "SRBM": {"en": ("SRBM", "short-range ballistic missile", "short-range ballistic missiles"),
              "ko": ("단거리탄도미사일", "단거리 탄도미사일"), "ja": ("短距離弾道ミサイル",)},
@@ -113,30 +120,38 @@ TYPE_FORMS: dict[str, dict[str, tuple[str, ...]]] = {
     "cruise missile": {"en": ("cruise missile", "cruise missiles", "strategic cruise missile",
                               "long-range cruise missile"), "ko": ("순항미사일", "전략순항미사일"),
                        "ja": ("巡航ミサイル",)},
-    "hypersonic missile": {"en": ("hypersonic missile",), "ko": ("극초음속미사일",), "ja": ("極超音速ミサイル",)},
-    "satellite launch vehicle": {"en": ("satellite launch vehicle", "space launch vehicle", "satellite carrier rocket"),
+    "hypersonic missile": {"en": ("hypersonic missile",), "ko": ("극초음속미사일",),
+                           "ja": ("極超音速ミサイル",)},
+    "satellite launch vehicle": {"en": ("satellite launch vehicle", "space launch vehicle",
+                                        "satellite carrier rocket"),
                                  "ko": ("위성발사체", "우주발사체"), "ja": ("人工衛星打ち上げロケット",)},
 }
 
 # seas as each language writes them; EEZ qualifiers are added separately
 SEA_FORMS: dict[str, dict[str, tuple[str, ...]]] = {
     "east_sea": {"en": ("East Sea", "Sea of Japan", "East Sea (Sea of Japan)", "waters off the east coast"),
-                 "ko": ("동해상", "동해"), "ja": ("日本海",), "kcna": ("East Sea of Korea", "open waters of the East Sea")},
+                 "ko": ("동해상", "동해"), "ja": ("日本海",),
+                 "kcna": ("East Sea of Korea", "open waters of the East Sea")},
     "yellow_sea": {"en": ("Yellow Sea", "West Sea", "Yellow Sea (West Sea)"), "ko": ("서해상", "서해"),
                    "ja": ("黄海",), "kcna": ("West Sea of Korea",)},
-    "pacific": {"en": ("Pacific Ocean", "the Pacific", "western Pacific"), "ko": ("태평양",), "ja": ("太平洋",),
-                "kcna": ("Pacific Ocean",)},
+    "pacific": {"en": ("Pacific Ocean", "the Pacific", "western Pacific"), "ko": ("태평양",),
+                "ja": ("太平洋",), "kcna": ("Pacific Ocean",)},
 }
 JAPAN_SEA_EN = {"east_sea": "Sea of Japan", "pacific": "Pacific Ocean"}
 EEZ_EN = {True: ("inside Japan's EEZ", "within Japan's exclusive economic zone"),
           False: ("outside Japan's EEZ", "outside Japan's exclusive economic zone")}
-EEZ_JA = {True: "（我が国EEZ内）", False: "（我が国EEZ外）"}
+EEZ_JA = {True: ("の我が国の排他的経済水域（EEZ）内", "（我が国EEZ内）"),
+          False: ("の我が国の排他的経済水域（EEZ）外", "（我が国EEZ外）")}
 
-# directions by landing area (8-point compass), and how each language writes them
+# sites near the west coast: the only ones that fire into the Yellow Sea
+WEST_SITES = frozenset({"sunan", "sohae", "kusong", "kaechon", "hwangju", "mundok", "sukchon", "jangyon",
+                        "pyongsong"})
+
+# directions by landing area (8-point compass; satellite launches fly south), as each language writes them
 DIRECTIONS: dict[str, tuple[tuple[str, float], ...]] = {
     "east_sea": (("east", 0.5), ("northeast", 0.35), ("southeast", 0.15)),
     "yellow_sea": (("west", 0.6), ("southwest", 0.2), ("northwest", 0.2)),
-    "pacific": (("east", 0.55), ("south", 0.35), ("southeast", 0.1)),
+    "pacific": (("east", 0.7), ("southeast", 0.15), ("northeast", 0.15)),
 }
 DIRECTION_FORMS: dict[str, dict[str, tuple[str, ...]]] = {
     "east": {"en": ("east", "eastward", "to the east"), "ko": ("동쪽",), "ja": ("東方向", "東")},

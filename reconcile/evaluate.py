@@ -120,11 +120,12 @@ def _pairs(counts: np.ndarray) -> int:
 
 
 def _key(rep: Mapping[str, Any]) -> Key | None:
+    """(source, id) as given (numbers as text); None without an id."""
     rid = rep.get("id")
     if rid is None:
         return None
     src = rep.get("source")
-    return (None if src is None else str(src).strip(), str(rid).strip())
+    return (src if src is None or type(src) is str else str(src), rid if type(rid) is str else str(rid))
 
 
 Flags = tuple[frozenset[str], frozenset[str]]

@@ -3,9 +3,12 @@
 ``ReportIn`` is a report as submitted (validated at the boundary). Everything after it is built by the library:
 ``Report`` (normalised), ``Event`` with its ``Consensus`` per field and its ``Conflict`` flags.
 
-The models that exist once per report or per value (``Interval``, ``Term``, ``Report``...) are pydantic
+The models that exist once per report or per event (``Report``, ``Event``, ``Conflict``...) are pydantic
 dataclasses with slots: validated like any pydantic model, serialisable with ``TypeAdapter``, and an order of
-magnitude lighter than ``BaseModel`` instances, which matters with a million reports in memory.
+magnitude lighter than ``BaseModel`` instances, which matters with a million reports in memory. The two value
+types made by the million (``Interval``, ``Term``) are plain frozen dataclasses, built only by the normalisers
+(which check what they put in them); pydantic validates and serialises them as it does any dataclass, without
+paying for validation on every construction (measured: a third of normalisation time).
 Times are held as float seconds since the Unix epoch (UTC); quantities in the profile's canonical unit.
 """
 
@@ -14,6 +17,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from dataclasses import dataclass as stdlib_dataclass
+
 from pydantic.dataclasses import dataclass
 
 
@@ -45,7 +50,7 @@ class ReportIn(BaseModel):
     text: str | None = None
 
 
-@dataclass(slots=True, frozen=True)
+@stdlib_dataclass(slots=True, frozen=True)
 class Interval:
     """A numeric value as an interval [lo, hi] with a best estimate, and where it came from.
 
@@ -67,7 +72,7 @@ class Interval:
         return max(0.0, other.lo - self.hi, self.lo - other.hi)
 
 
-@dataclass(slots=True, frozen=True)
+@stdlib_dataclass(slots=True, frozen=True)
 class Term:
     """A categorical value (a place, an event type, a direction): a code of the profile's vocabulary,
     an optional qualifier (e.g. ``outside:japan_eez``), and where it came from."""

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 
 import networkx as nx
@@ -149,51 +150,58 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
            span: dict[int, tuple[float, float]], rules: ClusteringSpec) -> list[list[int]]:
     """Average-linkage merging of lineages under two hard constraints: one source per event, and no two members
     whose times are ``split_gap`` apart. A pair of lineages without an edge counts ``non_edge`` (it scored at or
-    below the threshold, or was never a candidate)."""
+    below the threshold, or was never a candidate). A heap of cluster pairs with lazy invalidation keeps this
+    O(E log E) on large components."""
     non_edge, threshold, split_gap = rules.non_edge, rules.threshold, rules.split_gap
-    # per cluster: the latest start and the earliest end of its members' times; two clusters hold a pair too far
-    # apart exactly when one's latest start is split_gap past the other's earliest end
-    late_lo = {n: span[n][0] for n in nodes}
-    early_hi = {n: span[n][1] for n in nodes}
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_weighted_edges_from((x, y, wt) for (x, y), wt in pairs.items())
     clusters: dict[int, list[int]] = {n: [n] for n in nodes}
     sources: dict[int, set[int]] = {n: {source[nodes[n][0]]} for n in nodes}
-    link: dict[int, dict[int, float]] = {n: {} for n in nodes}  # summed edge weight and edge count
-    count: dict[int, dict[int, int]] = {n: {} for n in nodes}
-    for x, y, data in g.edges(data=True):
-        link[x][y] = link[y][x] = data["weight"]
-        count[x][y] = count[y][x] = 1
-    while True:
-        best, best_pair = threshold, None
-        for x in clusters:
-            for y, total in link[x].items():
-                if y <= x or sources[x] & sources[y]:
-                    continue
-                if late_lo[y] - early_hi[x] >= split_gap or late_lo[x] - early_hi[y] >= split_gap:
-                    continue
-                size = len(clusters[x]) * len(clusters[y])
-                avg = (total + non_edge * (size - count[x][y])) / size
-                if avg > best:
-                    best, best_pair = avg, (x, y)
-        if best_pair is None:
-            break
-        x, y = best_pair
+    # per cluster: the latest start and the earliest end of its members' times; two clusters hold a pair too far
+    # apart exactly when one's latest start is split_gap past the other's earliest end
+    late_lo = {n: span[n][0] for n in nodes}
+    early_hi = {n: span[n][1] for n in nodes}
+    link: dict[int, dict[int, tuple[float, int]]] = {n: {} for n in nodes}  # summed weight, edge count
+    for x, y, wt in g.edges(data="weight"):
+        link[x][y] = link[y][x] = (wt, 1)
+    version = dict.fromkeys(nodes, 0)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(x: int, y: int) -> None:
+        if sources[x] & sources[y]:
+            return  # constraints only tighten as clusters grow: this pair never becomes possible again
+        if late_lo[y] - early_hi[x] >= split_gap or late_lo[x] - early_hi[y] >= split_gap:
+            return
+        total, count = link[x][y]
+        size = len(clusters[x]) * len(clusters[y])
+        avg = (total + non_edge * (size - count)) / size
+        if avg > threshold:
+            a, b = min(x, y), max(x, y)
+            heapq.heappush(heap, (-avg, a, b, version[a], version[b]))
+
+    for x in nodes:
+        for y in link[x]:
+            if x < y:
+                push(x, y)
+    while heap:
+        _, x, y, vx, vy = heapq.heappop(heap)
+        if x not in clusters or y not in clusters or version[x] != vx or version[y] != vy:
+            continue
         clusters[x] += clusters.pop(y)
         sources[x] |= sources.pop(y)
         late_lo[x] = max(late_lo[x], late_lo.pop(y))
         early_hi[x] = min(early_hi[x], early_hi.pop(y))
-        for z, total in link.pop(y).items():
+        version[x] += 1
+        del link[x][y]
+        for z, (total, count) in link.pop(y).items():
             if z == x:
                 continue
-            link[x][z] = link[x].get(z, 0.0) + total
-            count[x][z] = count[x].get(z, 0) + count[y][z]
-            link[z][x] = link[x][z]
-            count[z][x] = count[x][z]
-            del link[z][y], count[z][y]
-        del link[x][y], count[x][y]
-        count.pop(y)
+            t0, c0 = link[x].get(z, (0.0, 0))
+            link[x][z] = link[z][x] = (t0 + total, c0 + count)
+            del link[z][y]
+        for z in link[x]:
+            push(x, z)
     return _refine(list(clusters.values()), g, source={n: source[nodes[n][0]] for n in nodes}, span=span,
                    rules=rules)
 

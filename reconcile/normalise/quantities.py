@@ -91,9 +91,13 @@ def rounding_step(x: float) -> float:
     return 10.0 ** -decimals
 
 
+@lru_cache(maxsize=64)
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted((_fold(w) for w in words), key=len, reverse=True))
+
+
 def _strip_affixes(key: str, words: tuple[str, ...], *, prefix: bool) -> tuple[str, bool]:
-    for w in sorted(words, key=len, reverse=True):
-        wk = _fold(w)
+    for wk in _folded(words):
         if prefix and (key == wk or key.startswith(wk + " ") or (not wk.isascii() and key.startswith(wk))):
             return key[len(wk):].strip(), True
         if not prefix and key.endswith(wk) and (not wk.isascii() or key == wk or key[-len(wk) - 1] == " "):

@@ -55,6 +55,11 @@ _SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _MINUTES = re.compile(r"\d{1,2}:\d{2}")
 _HOUR = re.compile(r"\b\d{1,2}\s*(?:AM|PM)\b")
 _DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
+_NOON = re.compile(r"\bnoon\b", re.I)
+_MIDNIGHT = re.compile(r"\bmidnight\b", re.I)
+_MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.", re.I)
+_ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b")
+_GLUE = re.compile(r"\b(on|at|of|the|hours|hrs|h)\b", re.I)
 _AM_WORDS = {"午前": "AM", "오전": "AM", "새벽": "AM", "아침": "AM", "午後": "PM", "오후": "PM", "저녁": "PM", "밤": "PM"}
 
 
@@ -65,7 +70,7 @@ def zone(name: str) -> tzinfo:
 
 def _cjk_time(m: re.Match[str]) -> str:
     marker, hour, minute, second = m.group(1), m.group(2), m.group(3), m.group(4)
-    text = f"{hour}:{minute or '00'}" + (f":{second}" if second else "")
+    text = f"{hour}:{int(minute or 0):02d}" + (f":{int(second):02d}" if second else "")
     if marker:
         text += " " + _AM_WORDS[marker]
     return f" {text} " + ("" if minute else "@hour ")
@@ -80,10 +85,10 @@ def _rewrite(text: str) -> tuple[str, bool]:
     hour_only = "@hour" in text
     text = text.replace("@hour", " ")
     text = _AMPM.sub(lambda m: m.group(1).upper() + "M", text)
-    text = re.sub(r"\bnoon\b", "12:00 PM", text, flags=re.I)
-    text = re.sub(r"\bmidnight\b", "12:00 AM", text, flags=re.I)
-    text = re.sub(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.", r"\1", text, flags=re.I)
-    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    text = _NOON.sub("12:00 PM", text)
+    text = _MIDNIGHT.sub("12:00 AM", text)
+    text = _MONTH_DOT.sub(r"\1", text)
+    text = _ORDINAL.sub(r"\1", text)
     return text, hour_only
 
 
@@ -125,7 +130,7 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
         else:
             rules.append(f"zone:source={tz_name}")
     text, cjk_hour_only = _rewrite(text)
-    text = re.sub(r"\b(on|at|of|the|hours|hrs|h)\b", " ", text, flags=re.I)
+    text = _GLUE.sub(" ", text)
     fields = _fast_fields(text)
     if fields is None:
         try:

@@ -1,10 +1,10 @@
-"""Table-driven tests of reconcile.evaluate on tiny outputs and truths with known answers, and a property test of
-the pairwise counts against brute force."""
+"""Table-driven tests of reconcile.evaluate on tiny outputs and truths with known answers, and a property
+test of the pairwise counts against brute force."""
 
 from __future__ import annotations
 
 from itertools import combinations
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
@@ -26,7 +26,8 @@ def _reps(spec: str) -> list[dict[str, Any]]:
 
 def _events(*events: tuple[str, Conflicts]) -> list[dict[str, Any]]:
     return [
-        {"id": f"E{n}", "reports": _reps(spec), "conflicts": [{"field": f, "severity": s} for f, s in conflicts]}
+        {"id": f"E{n}", "reports": _reps(spec),
+         "conflicts": [{"field": f, "severity": s} for f, s in conflicts]}
         for n, (spec, conflicts) in enumerate(events)
     ]
 
@@ -74,7 +75,8 @@ CLUSTER_CASES = [
         _output(("JMOD:a JCS:b", []), rejects=[{"source": "KCNA", "id": "c", "line": 3}]),
         _truth(("JMOD:a JCS:b KCNA:c JCG:d", [])),
         {"pairwise.true_pairs": 6, "pairwise.predicted_pairs": 1, "pairwise.shared_pairs": 1,
-         "pairwise.precision": 1.0, "pairwise.recall": pytest.approx(1 / 6), "pairwise.f1": pytest.approx(2 / 7),
+         "pairwise.precision": 1.0, "pairwise.recall": pytest.approx(1 / 6),
+         "pairwise.f1": pytest.approx(2 / 7),
          "coverage.truth_reports": 4, "coverage.clustered": 2, "coverage.rejected": 1, "coverage.missing": 1},
         id="rejected-and-missing-are-singletons",
     ),
@@ -135,7 +137,8 @@ CLUSTER_CASES = [
     pytest.param(
         _output(("JMOD:x JCS:y", DIST)),
         _truth(("JMOD:a JCS:b", [])),
-        {"conflicts.predicted_major": 1, "conflicts.false_major": 1, "coverage.missing": 2, "coverage.extra": 2},
+        {"conflicts.predicted_major": 1, "conflicts.false_major": 1, "coverage.missing": 2,
+         "coverage.extra": 2},
         id="flag-on-event-of-unknown-reports-is-false",
     ),
     pytest.param(
@@ -145,6 +148,11 @@ CLUSTER_CASES = [
         id="major-flagged-as-minor",
     ),
 ]
+
+
+def _docs(param: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The (output, truth) of a pytest.param case."""
+    return cast(tuple[dict[str, Any], dict[str, Any]], tuple(param.values[:2]))
 
 
 def _get(report: EvaluationReport, path: str) -> Any:
@@ -171,8 +179,8 @@ REJECT_CASES = [
             {"source": "JCG", "id": "v", "line": 9},
         ]),
         _truth(("JMOD:a JCS:b", []), rejects=[
-            {"source": "JMOD", "id": "x"}, {"source": None, "id": "y"}, {"source": "JCS", "id": "z", "line": 7},
-            {"source": "KCNA", "id": "w"},
+            {"source": "JMOD", "id": "x"}, {"source": None, "id": "y"},
+            {"source": "JCS", "id": "z", "line": 7}, {"source": "KCNA", "id": "w"},
         ]),
         {"expected": 4, "rejected": 3, "missed": 1, "accepted": 1, "unexpected": 1, "rate": 0.75},
         id="by-key-by-null-source-by-line-accepted-unexpected",
@@ -225,7 +233,8 @@ def test_truth_report_without_id_is_an_error() -> None:
 
 
 def test_render_text_and_json() -> None:
-    report = evaluate_clusters(*[c.values[:2] for c in CLUSTER_CASES if c.id == "conflicts-found-missed-false"][0])
+    case = next(c for c in CLUSTER_CASES if c.id == "conflicts-found-missed-false")
+    report = evaluate_clusters(*_docs(case))
     text = render_text(report)
     assert "pairwise" in text and "F1 1.000" in text
     assert "recall 0.500 (1/2" in text and "false-major rate 0.500 (1/2)" in text
@@ -233,11 +242,11 @@ def test_render_text_and_json() -> None:
     lines = text.splitlines()
     assert all(line[17] == " " and line[18] != " " for line in lines)  # figures start in one column
     assert EvaluationReport.model_validate_json(report.model_dump_json()) == report
-    with_rejects = evaluate_clusters(*REJECT_CASES[0].values[:2])
+    with_rejects = evaluate_clusters(*_docs(REJECT_CASES[0]))
     assert "rejects" in render_text(with_rejects)
 
 
-# -- property: contingency pair counts equal brute force over all pairs -------------------------------------------
+# -- property: contingency pair counts equal brute force over all pairs ---------------------------------
 
 MISSING, REJECTED = -2, -1
 
