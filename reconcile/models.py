@@ -5,8 +5,8 @@
 
 The models that exist once per report or per event (``Report``, ``Event``, ``Conflict``...) are pydantic
 dataclasses with slots: validated like any pydantic model, serialisable with ``TypeAdapter``, and an order of
-magnitude lighter than ``BaseModel`` instances, which matters with a million reports in memory. The two value
-types made by the million (``Interval``, ``Term``) are plain frozen dataclasses, built only by the normalisers
+magnitude lighter than ``BaseModel`` instances, which matters with a million reports in memory. The types made by
+the million (``Report``, ``Interval``, ``Term``) are plain frozen dataclasses, built only by the normalisers
 (which check what they put in them); pydantic validates and serialises them as it does any dataclass, without
 paying for validation on every construction (measured: a third of normalisation time).
 Times are held as float seconds since the Unix epoch (UTC); quantities in the profile's canonical unit.
@@ -14,11 +14,10 @@ Times are held as float seconds since the Unix epoch (UTC); quantities in the pr
 
 from __future__ import annotations
 
+from dataclasses import dataclass as stdlib_dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
-from dataclasses import dataclass as stdlib_dataclass
-
 from pydantic.dataclasses import dataclass
 
 
@@ -86,7 +85,7 @@ class Term:
 Value = Interval | Term
 
 
-@dataclass(slots=True, frozen=True)
+@stdlib_dataclass(slots=True, frozen=True)
 class Report:
     """A normalised report. ``key`` (source, id) identifies it across the system."""
 
@@ -100,6 +99,7 @@ class Report:
     text: str | None = None
     position: int = 0
     origin: str | None = None
+    line: int | None = None
     warnings: tuple[str, ...] = ()
 
     @property

@@ -7,12 +7,13 @@ returns every event and every reject: each input record ends up in exactly one o
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 import numpy as np
+import orjson
 
 from .cluster.evidence import CANNOT_LINK, MUST_LINK, comparators, score_pairs
 from .cluster.features import build_features
@@ -41,41 +42,79 @@ def _reject(err: ReportError) -> Reject:
                   errors=[p.as_dict() for p in err.problems], record=err.record)
 
 
-def normalise_all(records: Iterable[Any], profile: Profile,
-                  progress: Progress | None = None) -> tuple[list[Report], list[Reject]]:
-    """Normalise every record; the unusable ones (malformed, unparseable, duplicate ids) become rejects."""
-    reports: list[Report] = []
-    rejects: list[Reject] = []
-    seen: dict[tuple[str, str], tuple[Report, Any]] = {}
-    for position, item in enumerate(records):
-        rec = item if isinstance(item, InputRecord) else InputRecord(item)
-        if progress is not None and position % 10_000 == 0 and position:
-            progress("normalise", 10_000)
+Chunk = list[tuple[int, InputRecord]]
+ChunkResult = list[tuple[int, "Report | Reject", int]]
+NormaliseMap = Callable[[Iterable[Chunk]], Iterable[ChunkResult]]
+CHUNK = 2_000
+
+
+def normalise_chunk(chunk: Chunk, profile: Profile) -> ChunkResult:
+    """Normalise a chunk of (position, record): each becomes a ``Report`` or a ``Reject``, with a digest of the
+    record's content (to tell a repeated report from a different one under the same id). Pure, so that a caller
+    may run chunks in parallel processes."""
+    out: ChunkResult = []
+    for position, rec in chunk:
         if rec.error is not None:
-            rejects.append(Reject(file=rec.origin, line=rec.line, errors=[{"field": "record", "reason": rec.error}],
-                                  record=rec.data))
+            out.append((position, Reject(file=rec.origin, line=rec.line, errors=[{"field": "record", "reason": rec.error}],
+                                         record=rec.data), 0))
             continue
         try:
             report = normalise_report(rec.data, profile, position=position, origin=rec.origin, line=rec.line)
         except ReportError as err:
-            rejects.append(_reject(err))
+            out.append((position, _reject(err), 0))
             continue
-        first = seen.get(report.key)
-        if first is not None:
-            where = ":".join(str(p) for p in (first[0].origin, _line(first[1])) if p is not None) or "earlier"
-            same = first[1] == rec.data
-            reason = (f"duplicate of the report at {where}" if same
+        out.append((position, report, _digest(rec.data)))
+    return out
+
+
+def _digest(data: Any) -> int:
+    try:
+        return hash(orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS))
+    except TypeError:
+        return hash(repr(data))
+
+
+def _chunks(records: Iterable[Any]) -> Iterator[Chunk]:
+    chunk: Chunk = []
+    for position, item in enumerate(records):
+        chunk.append((position, item if isinstance(item, InputRecord) else InputRecord(item)))
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def normalise_all(records: Iterable[Any], profile: Profile, progress: Progress | None = None, *,
+                  normalise_map: NormaliseMap | None = None) -> tuple[list[Report], list[Reject]]:
+    """Normalise every record; the unusable ones (malformed, unparseable, duplicate ids) become rejects.
+    ``normalise_map`` maps ``normalise_chunk`` over chunks (in order), e.g. in a process pool; by default here."""
+    reports: list[Report] = []
+    rejects: list[Reject] = []
+    seen: dict[tuple[str, str], tuple[Report, int]] = {}
+    chunks = _chunks(records)
+    results = (normalise_map(chunks) if normalise_map is not None
+               else (normalise_chunk(c, profile) for c in chunks))
+    for result in results:
+        if progress is not None:
+            progress("normalise", len(result))
+        for _, item, digest in result:
+            if isinstance(item, Reject):
+                rejects.append(item)
+                continue
+            report = item
+            first = seen.get(report.key)
+            if first is None:
+                seen[report.key] = (report, digest)
+                reports.append(report)
+                continue
+            where = ":".join(str(p) for p in (first[0].origin, first[0].line) if p is not None) or "earlier"
+            reason = (f"duplicate of the report at {where}" if first[1] == digest
                       else f"id already used by another report of {report.source} at {where} with different content")
             rejects.append(_reject(ReportError([FieldProblem("id", reason, report.id)], report_id=report.id,
-                                               source=report.source, file=rec.origin, line=rec.line, record=rec.data)))
-            continue
-        seen[report.key] = (report, rec.data if rec.line is None else (rec.line, rec.data))
-        reports.append(report)
+                                               source=report.source, file=report.origin, line=report.line,
+                                               record=None)))
     return reports, rejects
-
-
-def _line(stored: Any) -> Any:
-    return stored[0] if isinstance(stored, tuple) else None
 
 
 def event_id(reports: Iterable[Report]) -> str:
@@ -107,11 +146,11 @@ def build_event(members: list[Report], profile: Profile, *, links: bool = False)
 
 
 def reconcile_reports(records: Iterable[Any], profile: Profile, *, progress: Progress | None = None,
-                      links: bool = False) -> BatchResult:
+                      links: bool = False, normalise_map: NormaliseMap | None = None) -> BatchResult:
     """Normalise, cluster and reconcile ``records``. Every record ends up in one event or in ``rejects``.
     ``progress(stage, n)`` is called as work advances; ``links`` adds to each event the strongest pairwise
     links that hold it together."""
-    reports, rejects = normalise_all(records, profile, progress)
+    reports, rejects = normalise_all(records, profile, progress, normalise_map=normalise_map)
     reports.sort(key=lambda r: r.key)  # downstream order, and so every tie-break, is independent of input order
     groups = cluster_reports(reports, profile, progress)
     events = []

@@ -8,9 +8,9 @@ Every problem in a profile is collected and reported at once.
 from __future__ import annotations
 
 import json
-from functools import cached_property
 import re
 import tomllib
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal

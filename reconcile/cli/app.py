@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import nullcontext
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,7 +28,7 @@ err = Console(stderr=True)
 PROGRESS_FROM = 20_000  # show a progress bar from this many input lines
 
 
-class OutFormat(str, Enum):
+class OutFormat(StrEnum):
     json = "json"
     csv = "csv"
     geojson = "geojson"

@@ -136,10 +136,10 @@ def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: P
 
 
 def _lineage_spans(f: Features) -> dict[int, tuple[float, float]]:
-    """The time interval of each lineage: that of its latest revision (the last in input order of the
-    lineage's members once sorted by key is not meaningful, so the narrowest interval stands for it)."""
+    """The time interval standing for each lineage in the merge constraints: the narrowest of its revisions'
+    (a revision usually sharpens a flash's time; a wide one never blocks a merge the precise one allows)."""
     spans: dict[int, tuple[float, float]] = {}
-    for i, (lin, lo, hi) in enumerate(zip(f.lineage.tolist(), f.t_lo.tolist(), f.t_hi.tolist(), strict=True)):
+    for lin, lo, hi in zip(f.lineage.tolist(), f.t_lo.tolist(), f.t_hi.tolist(), strict=True):
         prev = spans.get(lin)
         if prev is None or hi - lo < prev[1] - prev[0]:
             spans[lin] = (lo, hi)

@@ -22,7 +22,6 @@ from functools import lru_cache
 
 from ..errors import FieldProblem
 from ..models import Interval
-from .text import text_key
 
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
 _NOT_KEPT = re.compile(r"[^\w\s.~\-/]|_")

@@ -78,7 +78,7 @@ def normalise_report(
     return Report(
         id=envelope.id, source=source, source_raw=source_raw, issued_at=issued_at,
         supersedes=envelope.supersedes, values=values, extra=extra, text=envelope.text,
-        position=position, origin=origin, warnings=tuple(warnings),
+        position=position, origin=origin, line=line, warnings=tuple(warnings),
     )
 
 
