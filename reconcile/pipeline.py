@@ -55,8 +55,10 @@ def normalise_chunk(chunk: Chunk, profile: Profile) -> ChunkResult:
     out: ChunkResult = []
     for position, rec in chunk:
         if rec.error is not None:
-            out.append((position, Reject(file=rec.origin, line=rec.line, errors=[{"field": "record", "reason": rec.error}],
-                                         record=rec.data), 0))
+            data = rec.data if isinstance(rec.data, dict) else {}
+            out.append((position, Reject(file=rec.origin, line=rec.line, id=_text(data.get("id")),
+                                         source=_text(data.get("source")),
+                                         errors=[{"field": "record", "reason": rec.error}], record=rec.data), 0))
             continue
         try:
             report = normalise_report(rec.data, profile, position=position, origin=rec.origin, line=rec.line)
@@ -65,6 +67,10 @@ def normalise_chunk(chunk: Chunk, profile: Profile) -> ChunkResult:
             continue
         out.append((position, report, _digest(rec.data)))
     return out
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or isinstance(value, dict | list) else str(value)
 
 
 def _digest(data: Any) -> int:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ProfileError
+from .normalise.quantities import UNITS
 
 FieldKind = Literal["time", "quantity", "count", "place", "category"]
 
@@ -131,8 +132,8 @@ def _check(profile: Profile) -> list[str]:
         where = f"fields.{name}"
         if spec.kind == "category" and spec.taxonomy not in profile.taxonomies:
             problems.append(f"{where}.taxonomy: unknown taxonomy {spec.taxonomy!r}")
-        if spec.kind == "quantity" and not spec.unit:
-            problems.append(f"{where}.unit: a quantity needs a canonical unit")
+        if spec.kind == "quantity" and spec.unit not in UNITS:
+            problems.append(f"{where}.unit: {spec.unit!r} is not a canonical unit (one of {', '.join(UNITS)})")
         for zone in spec.zones:
             if zone not in profile.zones:
                 problems.append(f"{where}.zones: unknown zone {zone!r}")

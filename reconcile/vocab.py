@@ -76,7 +76,7 @@ class Taxonomy(_Tree):
     def __init__(self, spec: TaxonomySpec) -> None:
         super().__init__(
             {c: t.parent for c, t in spec.terms.items()},
-            [(c, a) for c, t in spec.terms.items() for a in (*t.aliases, c.replace("_", " "))],
+            [(c, a) for c, t in spec.terms.items() for a in (*t.aliases, t.label, c.replace("_", " "))],
         )
         self.spec = spec
         self.labels = {c: t.label for c, t in spec.terms.items()}

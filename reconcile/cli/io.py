@@ -29,9 +29,9 @@ def iter_inputs(paths: list[str], fmt: str | None = None) -> Iterator[InputRecor
         if not p.is_file():
             raise InputError("no such file", file=path)
         with p.open(encoding="utf-8-sig", newline="") as fh:
-            head = fh.read(256)
-            fh.seek(0)
             try:
+                head = fh.read(256)
+                fh.seek(0)
                 yield from read_records(fh, fmt=fmt or detect_format(p.name, head), origin=path)
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text: {exc}", file=path) from exc

@@ -32,6 +32,7 @@ class Features:
     source: np.ndarray
     lineage: np.ndarray
     timeless: np.ndarray  # no time of its own: placed in the window before its issue time
+    current: np.ndarray  # not superseded by another report of the input: the revision that speaks for its lineage
     columns: dict[str, Column] = field(default_factory=dict)
     time_field: str | None = None
 
@@ -76,8 +77,10 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
             t_lo[i], t_hi[i] = np.inf, np.inf
     codes: dict[str, int] = {}
     source = np.fromiter((codes.setdefault(r.source, len(codes)) for r in reports), dtype=np.int32, count=n)
+    superseded = {(r.source, r.supersedes) for r in reports if r.supersedes is not None}
+    current = np.fromiter((r.key not in superseded for r in reports), dtype=bool, count=n)
     feats = Features(n=n, t_lo=t_lo, t_hi=t_hi, source=source, lineage=lineages(reports), timeless=timeless,
-                     time_field=time_field)
+                     current=current, time_field=time_field)
     for name, spec in profile.fields.items():
         if spec.kind == "time":
             continue

@@ -58,7 +58,8 @@ def scored_edges(
             second = first + 1 + offsets
             a, b = order[first], order[second]
             w = score_pairs(f, a, b, comps)
-            keep = w > threshold
+            # an earlier revision does not speak for its lineage: only current reports link lineages
+            keep = (w > threshold) & f.current[a] & f.current[b]
             out_a.append(a[keep])
             out_b.append(b[keep])
             out_w.append(w[keep])
@@ -136,13 +137,16 @@ def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: P
 
 
 def _lineage_spans(f: Features) -> dict[int, tuple[float, float]]:
-    """The time interval standing for each lineage in the merge constraints: the narrowest of its revisions'
-    (a revision usually sharpens a flash's time; a wide one never blocks a merge the precise one allows)."""
+    """The time interval standing for each lineage in the merge constraints: that of its current revision (the
+    narrowest, should a lineage have forked into several)."""
     spans: dict[int, tuple[float, float]] = {}
-    for lin, lo, hi in zip(f.lineage.tolist(), f.t_lo.tolist(), f.t_hi.tolist(), strict=True):
+    for lin, lo, hi, cur in zip(f.lineage.tolist(), f.t_lo.tolist(), f.t_hi.tolist(), f.current.tolist(),
+                                strict=True):
         prev = spans.get(lin)
-        if prev is None or hi - lo < prev[1] - prev[0]:
+        if cur and (prev is None or hi - lo < prev[1] - prev[0]):
             spans[lin] = (lo, hi)
+    for lin, lo, hi in zip(f.lineage.tolist(), f.t_lo.tolist(), f.t_hi.tolist(), strict=True):
+        spans.setdefault(lin, (lo, hi))  # a cycle of supersedes leaves no current revision
     return spans
 
 

@@ -67,10 +67,14 @@ _ABOUT = ("about", "around", "approximately", "approx", "roughly", "some", "near
 _MORE = ("more than", "over", "above", "exceeding", "in excess of", "at least", "no less than", "upwards of", "최소", "적어도", "少なくとも", "最低")
 _LESS = ("less than", "under", "below", "up to", "at most", "no more than", "within", "최대")
 _SUFFIX_ABOUT = ("여", "余り", "余", "程度", "前後", "ほど", "가량", "정도", "쯤")
-_SUFFIX_MORE = ("이상", "以上", "超", "超え", "넘게", "넘는", "or more", "plus")
-_SUFFIX_LESS = ("미만", "이하", "以下", "未満", "or less", "이내", "以内")
+_SUFFIX_MORE = ("이상", "以上", "超", "超え", "넘게", "넘는", "or more", "or higher", "or above", "or greater",
+                "or longer", "plus")
+_SUFFIX_LESS = ("미만", "이하", "以下", "未満", "or less", "or lower", "or below", "or shorter", "이내", "以内")
 
 _NUM = r"\d+(?:\.\d+)?"
+_DASH = re.compile(r"(\d)\s*-\s*(\d)")
+_MULTIPLIERS = {"천": 1_000.0, "만": 10_000.0, "千": 1_000.0, "万": 10_000.0, "thousand": 1_000.0}
+_MULTIPLIER = re.compile(r"(\d+(?:\.\d+)?)\s*(천|만|千|万|thousand)")
 _RANGE = re.compile(rf"(?:between\s+)?({_NUM})\s*(?:and|to|-|~|〜|～|or|에서)\s*({_NUM})")
 _ONE = re.compile(_NUM)
 _STEPS = (100.0, 50.0, 10.0, 5.0, 1.0, 0.5, 0.1, 0.05, 0.01)
@@ -108,7 +112,18 @@ def _strip_affixes(key: str, words: tuple[str, ...], *, prefix: bool) -> tuple[s
 def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | FieldProblem:
     """Read a reported figure into an interval in ``unit`` (a key of ``UNITS``)."""
     key = _fold(raw).replace("/", " per ")
-    key = re.sub(r"(\d)\s*-\s*(\d)", r"\1 - \2", key)
+    key = _DASH.sub(r"\1 - \2", key)
+    key = _MULTIPLIER.sub(lambda m: f"{float(m.group(1)) * _MULTIPLIERS[m.group(2)]:g}", key)
+    rate = " per " in f" {key} " and unit != "mach"
+    # leading words before the figure ("a distance of about 500 km", "flew about 500 km") keep their hedge
+    first_digit = next((k for k, c in enumerate(key) if c.isdigit()), None)
+    if first_digit:
+        lead = key[:first_digit]
+        for words in (_ABOUT, _MORE, _LESS, ("between",)):
+            hit = next((w for w in _folded(words) if lead.endswith(w) or lead.endswith(w + " ")), None)
+            if hit is not None:
+                key = key[lead.rindex(hit):]
+                break
     hedge = "exact"
     for words, name, prefix in ((_ABOUT, "about", True), (_MORE, "more", True), (_LESS, "less", True),
                                 (_SUFFIX_ABOUT, "about", False), (_SUFFIX_MORE, "more", False),
@@ -139,6 +154,8 @@ def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | F
     rest = re.sub(r"\bbetween\b|\band\b|\bthe\b|\ba\b|\bof\b", " ", rest).strip()
     rest = " ".join(rest.split())
     factor, unit_rule = _unit_factor(rest, unit)
+    if rate:
+        factor = None  # "500 km/h" is a speed, not a distance
     if factor is None:
         return FieldProblem("", f"unknown unit {rest!r} in {raw!r} (expected a {unit} quantity)", raw)
     if rng:
@@ -182,8 +199,10 @@ _WORDS = {"zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "a single": 1, "two
           "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "twenty": 20,
           "한": 1, "두": 2, "세": 3, "네": 4, "하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5,
           "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
+_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50})
+_TENS = re.compile(r"\b(twenty|thirty|forty|fifty)[- ](one|two|three|four|five|six|seven|eight|nine)\b")
 _VAGUE = {"several": (3.0, 9.0), "a few": (2.0, 5.0), "few": (2.0, 5.0), "multiple": (2.0, math.inf),
-          "some": (2.0, math.inf), "a couple of": (2.0, 3.0), "couple": (2.0, 3.0), "a salvo of": (2.0, math.inf),
+          "some": (2.0, math.inf), "a couple of": (2.0, 3.0), "a couple": (2.0, 3.0), "couple": (2.0, 3.0), "a salvo of": (2.0, math.inf),
           "여러": (2.0, math.inf), "수": (2.0, 9.0), "数": (2.0, 9.0), "複数": (2.0, math.inf), "dozens": (24.0, 99.0),
           "more than 20": (21.0, math.inf)}
 _COUNT_NOUNS = re.compile(r"(발|発|기|基|missiles?|rockets?|projectiles?|launches|rounds?|shots?|times)$")
@@ -194,6 +213,11 @@ def parse_count(raw: str) -> Interval | FieldProblem:
     """Read a count: an integer, a number word, a hedged count ("at least two", "2 or 3", "several")."""
     key = _fold(raw)
     key = _COUNT_NOUNS.sub("", key).strip()
+    key = _COUNT_NOUNS.sub("", re.sub(r"\s+of$", "", key)).strip()
+    if key in _VAGUE:  # before number words turn "a few" into "1 few"
+        lo, hi = _VAGUE[key]
+        return Interval(lo, hi, lo, "count", raw, "vague")
+    key = _TENS.sub(lambda m: str(_WORDS[m.group(1)] + _WORDS[m.group(2)]), key)
     key = re.sub(r"(\d)\s*(발|発|기|基)\b", r"\1", key)
     for word, n in sorted(_WORDS.items(), key=lambda kv: -len(kv[0])):
         key = re.sub(rf"(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word), str(n), key)

@@ -68,7 +68,8 @@ def normalise_report(
                 warnings.append(f"{name}: {raw!r} is not in the profile's vocabulary; kept as text")
 
     times = [n for n, s in profile.fields.items() if s.kind == "time"]
-    if times and not any(n in values for n in times) and issued_at is None and not problems:
+    no_time = not any(not _absent(record.get(n)) for n in times)
+    if times and no_time and issued_at is None and not any(p.field == "issued_at" for p in problems):
         problems.append(FieldProblem(times[0], "missing, and no issued_at to place the report in time"))
     if problems:
         raise ReportError(problems, report_id=None if rid is None else str(rid),

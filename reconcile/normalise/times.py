@@ -148,14 +148,19 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
         ref_local = datetime.fromtimestamp(ref, tz).replace(tzinfo=None)
         if day is None and (month is not None or year is not None):
             return FieldProblem("", f"no day in {raw!r}", raw)
-        if day is None:  # a time alone: the day of the issue, or the day before when that would be later
+        if day is not None and month is None:  # "5일 오전 8시": the month (and year) of the issue, or the one before
+            year, month = ref_local.year, ref_local.month
+            if day > ref_local.day + 1:
+                year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+            rules.append("month-from-issued")
+        elif day is None:  # a time alone: the day of the issue, or the day before when that would be later
             year, month, day = ref_local.year, ref_local.month, ref_local.day
             candidate = datetime(year, month, day, hour or 0, minute or 0)
             if candidate > ref_local + timedelta(hours=1):
                 prev = candidate - timedelta(days=1)
                 year, month, day = prev.year, prev.month, prev.day
             rules.append("date-from-issued")
-        else:
+        elif year is None:
             assert month is not None
             year = ref_local.year
             if datetime(year, month, day) > ref_local + timedelta(days=1):

@@ -169,14 +169,6 @@ def test_a_csv_row_with_extra_cells_is_rejected_with_its_line(runner, tmp_path):
     assert reject["errors"] == [{"field": "record", "reason": "1 more cell(s) than the header has columns"}]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a record refused before normalisation (a CSV row with extra cells) is rejected with id "
-        "and source None although the row has both, so truth files cannot name it "
-        "(pipeline.normalise_all: Reject built from InputRecord.error ignores rec.data)"
-    ),
-)
 def test_a_row_refused_before_normalisation_keeps_its_id_and_source(runner, tmp_path):
     path = tmp_path / "extra.csv"
     path.write_text("id,source,time\nj1,JMOD,2022-01-05,surplus\n", encoding="utf-8")
@@ -264,14 +256,6 @@ def test_the_installed_command_reports_a_missing_file_without_a_traceback(tmp_pa
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a file that is not UTF-8 escapes as a UnicodeDecodeError traceback: the format sniff "
-        "`head = fh.read(256)` sits outside the try that turns decoding errors into InputError "
-        "(cli/io.py iter_inputs)"
-    ),
-)
 def test_a_file_that_is_not_utf8_is_an_input_error(runner, tmp_path):
     path = tmp_path / "latin1.jsonl"
     path.write_bytes(b'{"id": "a", "source": "JMOD", "time": "2022-01-05", "text": "caf\xe9"}\n')

@@ -74,7 +74,7 @@ def _features(lo: list[float], hi: list[float]) -> Features:
     n = len(lo)
     return Features(n=n, t_lo=np.array(lo, dtype=float), t_hi=np.array(hi, dtype=float),
                     source=np.arange(n, dtype=np.int32), lineage=np.arange(n, dtype=np.int64),
-                    timeless=np.zeros(n, dtype=bool))
+                    timeless=np.zeros(n, dtype=bool), current=np.ones(n, dtype=bool))
 
 
 def _sweep_pairs(f: Features, split_gap: float) -> list[frozenset[int]]:
@@ -176,15 +176,6 @@ def test_a_supersedes_chain_stays_together_when_the_revision_moves_the_time(prof
     assert result.events[0].current == ("c1", "j3")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a lineage is linked by the best score of any of its revisions, so a corrected "
-        "(superseded) time still attracts: the JMOD chain now at 10:07 takes the JCS 08:07 report and "
-        "leaves the JCS 10:07 one alone (cluster/graph.py cluster: lineage edges use the max over "
-        "revisions)"
-    ),
-)
 def test_a_revised_chain_joins_the_report_that_matches_its_current_time(profile):
     result = reconcile_reports([*CHAIN, _rec("c1", "JCS", "2022-01-05T10:07+09:00"),
                                 _rec("c0", "JCS", "2022-01-05T08:07+09:00")], profile)

@@ -110,13 +110,6 @@ def test_a_quantity_needs_a_unit():
         parse_profile(text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a quantity's canonical unit is not checked against the unit table, so a typo ('kms2') "
-        "is accepted and every figure with a unit is then rejected (profile._check)"
-    ),
-)
 def test_an_unknown_unit_is_a_profile_problem():
     text = MINIMAL + '[fields.size]\nkind = "quantity"\nunit = "kms2"\n'
     with pytest.raises(ProfileError, match="fields.size.unit"):

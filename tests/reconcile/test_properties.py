@@ -155,14 +155,6 @@ def test_every_taxonomy_code_resolves_to_itself():
     assert wrong == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: term labels are not matched as aliases, so the label of direction.any, 'Unspecified "
-        "direction', resolves to nothing (vocab.Taxonomy.__init__ registers aliases and codes but not "
-        "labels)"
-    ),
-)
 def test_every_taxonomy_label_resolves_to_its_term():
     wrong = [(t, c, label, RT.category(t, label)[0]) for t, tax in RT.taxonomies.items()
              for c, label in tax.labels.items() if RT.category(t, label)[0] != c]

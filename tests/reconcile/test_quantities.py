@@ -192,49 +192,21 @@ def test_errors_are_field_problems_naming_the_bad_text(raw, unit, words):
     assert repr(raw) in got.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a hedge after leading words ('a distance of about 500 km') is dropped and the figure "
-        "read as exact (quantities.parse_quantity)"
-    ),
-)
 @pytest.mark.parametrize("raw", ["a distance of about 500 km", "flew about 500 km"])
 def test_a_hedge_after_leading_words_still_widens(raw):
     _same(_q(raw), 450, 550, 500)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: Korean 천 (thousand) is ignored, '약 6천km' reads as about 6 km "
-        "(quantities.parse_quantity)"
-    ),
-)
 def test_korean_thousand_multiplier():
     got = parse_quantity("약 6천km", "km")
     assert isinstance(got, Interval)
     _same(got, 5400, 6600, 6000)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a speed unit in a distance field ('500 km/h') is accepted as 500 km: _unit_factor finds "
-        "the word 'km' inside 'km h' (quantities._unit_factor)"
-    ),
-)
 def test_a_speed_is_not_a_distance():
     assert isinstance(parse_quantity("500 km/h", "km"), FieldProblem)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: 'or higher' / 'or above' are not open-ended hedges; 'Mach 5 or higher' reads as [4.75, "
-        "5.25] (quantities._SUFFIX_MORE)"
-    ),
-)
 @pytest.mark.parametrize("raw", ["Mach 5 or higher", "Mach 5 or above"])
 def test_or_higher_is_open_ended(raw):
     got = parse_quantity(raw, "mach")
@@ -309,13 +281,6 @@ def test_count_errors_name_the_text(raw):
     assert repr(raw) in got.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: 'a' is rewritten to 1 before the vague words are looked up, so 'a few' reads as exactly "
-        "1 (quantities.parse_count)"
-    ),
-)
 @pytest.mark.parametrize(("raw", "lo", "hi"), [("a few", 2, 5), ("a couple of missiles", 2, 3)])
 def test_vague_counts_starting_with_a(raw, lo, hi):
     got = parse_count(raw)
@@ -323,12 +288,6 @@ def test_vague_counts_starting_with_a(raw, lo, hi):
     assert (got.lo, got.hi) == (lo, hi)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: 'twenty-one' is read as the range [1, 20] ('20-1') (quantities.parse_count)"
-    ),
-)
 def test_hyphenated_number_word_is_not_a_range():
     got = parse_count("twenty-one")
     assert isinstance(got, FieldProblem) or (got.lo, got.hi) == (21, 21)

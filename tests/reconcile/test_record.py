@@ -158,13 +158,6 @@ def test_unknown_source_and_vocabulary_give_warnings_not_errors(profile):
     assert any("artillery" in w for w in r.warnings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: the missing-time problem is dropped whenever another field failed (`and not problems`), "
-        "so a record lacking id and time reports only the id (normalise/record.py normalise_report)"
-    ),
-)
 def test_missing_time_is_reported_alongside_other_problems(profile):
     problems = _problems({"source": "JMOD", "distance": "500 km"}, profile)
     assert set(problems) == {"id", "time"}

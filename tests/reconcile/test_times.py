@@ -189,13 +189,6 @@ def test_one_digit_cjk_minute_is_a_minute(raw):
     assert (got.lo, got.hi) == minute(2022, 1, 4, 23, 7)[:2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a day without a month ('5일 오전 8시 10분') hits `assert month is not None` instead of "
-        "taking the month from issued_at (times.parse_time)"
-    ),
-)
 def test_day_without_month_takes_month_from_issued_at():
     got = parse_time("5일 오전 8시 10분", zone_name="Asia/Seoul", ref=REF)
     assert isinstance(got, Interval)
