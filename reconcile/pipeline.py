@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
@@ -200,7 +200,7 @@ def explain_pair(a: Report, b: Report, profile: Profile, *, same_event: bool | N
         reason = f"evidence {score:+.2f} above the threshold {threshold:+.2f}"
     else:
         reason = f"evidence {score:+.2f} at or below the threshold {threshold:+.2f}"
-    decision = "join" if score > threshold else "split"
+    decision: Literal["join", "split"] = "join" if score > threshold else "split"
     if same_event is not None and (same_event != (decision == "join")):
         reason += ("; joined through the other reports of the event" if same_event
                    else "; kept apart by average linkage with the other reports (or by a source already present)")

@@ -146,9 +146,9 @@ def _check(profile: Profile) -> list[str]:
                 problems.append(f"{where}.parent: unknown term {term.parent!r}")
             problems += [f"{where}.compatible: unknown term {c!r}" for c in term.compatible if c not in tax.terms]
         problems += _cycles({c: t.parent for c, t in tax.terms.items()}, f"taxonomies.{tname}")
-    for zname, zone in profile.zones.items():
+    for zname, zspec in profile.zones.items():
         for key in ("mention", "owner", "outside", "inside"):
-            for pattern in getattr(zone, key):
+            for pattern in getattr(zspec, key):
                 try:
                     re.compile(pattern)
                 except re.error as exc:
@@ -173,7 +173,8 @@ def _zone_problem(zone: str, where: str) -> list[str]:
 def _cycles(parents: dict[str, str | None], where: str) -> list[str]:
     problems = []
     for start in parents:
-        seen, node = set(), start
+        seen: set[str] = set()
+        node: str | None = start
         while node is not None and node in parents:
             if node in seen:
                 problems.append(f"{where}.{start}: parent chain loops")
@@ -218,7 +219,8 @@ def load_profile(name_or_path: str | Path = "missile_launch") -> Profile:
         text = path.read_text(encoding="utf-8")
         read_beside = lambda name: (path.parent / name).read_text(encoding="utf-8")  # noqa: E731
     else:
-        raise ProfileError(f"no built-in profile or file {str(name_or_path)!r}; built-in: {', '.join(BUILTIN_PROFILES)}")
+        builtin = ", ".join(BUILTIN_PROFILES)
+        raise ProfileError(f"no built-in profile or file {str(name_or_path)!r}; built-in: {builtin}")
     gazetteer = tomllib.loads(text).get("gazetteer")
     places = None
     if gazetteer:

@@ -30,7 +30,8 @@ class _Tree:
         self.parents = parents
         self.ancestors: dict[str, tuple[str, ...]] = {}
         for code in self.codes:
-            chain, node = [], code
+            chain: list[str] = []
+            node: str | None = code
             while node is not None:
                 chain.append(node)
                 node = parents.get(node)

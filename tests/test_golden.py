@@ -56,9 +56,8 @@ def test_golden(path: Path, profile):
     for key, event in got.items():
         want_conflicts = sorted((c["field"], c["severity"]) for c in want[key].get("conflicts", []))
         got_conflicts = sorted((c.field, c.severity) for c in event.conflicts)
-        assert got_conflicts == want_conflicts, (
-            f"event {want[key].get('id')}: " + "; ".join(f"{c.field}/{c.severity}: {c.message}" for c in event.conflicts)
-        )
+        shown = "; ".join(f"{c.field}/{c.severity}: {c.message}" for c in event.conflicts)
+        assert got_conflicts == want_conflicts, f"event {want[key].get('id')}: {shown}"
 
 
 def _partition_diff(got, want) -> str:

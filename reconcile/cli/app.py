@@ -95,7 +95,7 @@ def _print_summary(result: BatchResult, out: str | None) -> None:
 @app.command()
 def batch(
     inputs: Annotated[list[str], typer.Argument(help="Archives: .jsonl, .json (object or array), .csv; - for stdin.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: standard output).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout).")] = None,
     fmt: Annotated[OutFormat, typer.Option("--format", "-f", help="Output format.")] = OutFormat.json,
     profile: ProfileOpt = "missile_launch",
     links: Annotated[bool, typer.Option(help="Add to each event the pairwise links that hold it together.")] = False,

@@ -122,7 +122,7 @@ def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: P
             out.append(members)
             continue
         s, e = edges_of[lab]
-        pairs = {}
+        pairs: dict[tuple[int, int], float] = {}
         for x, y, wt in zip(la[s:e].tolist(), lb[s:e].tolist(), lw[s:e].tolist(), strict=True):
             if wt > pairs.get((x, y), -np.inf):
                 pairs[(x, y)] = wt

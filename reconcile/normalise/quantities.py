@@ -62,14 +62,14 @@ UNITS: dict[str, dict[str, float]] = {
     "count": {},
 }
 
-_ABOUT = ("about", "around", "approximately", "approx", "roughly", "some", "nearly", "almost", "close to",
+_ABOUT: tuple[str, ...] = ("about", "around", "approximately", "approx", "roughly", "some", "nearly", "almost", "close to",
           "an estimated", "estimated", "an approximate", "약", "대략", "約", "およそ", "おおよそ", "ca")
-_MORE = ("more than", "over", "above", "exceeding", "in excess of", "at least", "no less than", "upwards of", "최소", "적어도", "少なくとも", "最低")
-_LESS = ("less than", "under", "below", "up to", "at most", "no more than", "within", "최대")
-_SUFFIX_ABOUT = ("여", "余り", "余", "程度", "前後", "ほど", "가량", "정도", "쯤")
-_SUFFIX_MORE = ("이상", "以上", "超", "超え", "넘게", "넘는", "or more", "or higher", "or above", "or greater",
+_MORE: tuple[str, ...] = ("more than", "over", "above", "exceeding", "in excess of", "at least", "no less than", "upwards of", "최소", "적어도", "少なくとも", "最低")
+_LESS: tuple[str, ...] = ("less than", "under", "below", "up to", "at most", "no more than", "within", "최대")
+_SUFFIX_ABOUT: tuple[str, ...] = ("여", "余り", "余", "程度", "前後", "ほど", "가량", "정도", "쯤")
+_SUFFIX_MORE: tuple[str, ...] = ("이상", "以上", "超", "超え", "넘게", "넘는", "or more", "or higher", "or above", "or greater",
                 "or longer", "plus")
-_SUFFIX_LESS = ("미만", "이하", "以下", "未満", "or less", "or lower", "or below", "or shorter", "이내", "以内")
+_SUFFIX_LESS: tuple[str, ...] = ("미만", "이하", "以下", "未満", "or less", "or lower", "or below", "or shorter", "이내", "以内")
 
 _NUM = r"\d+(?:\.\d+)?"
 _DASH = re.compile(r"(\d)\s*-\s*(\d)")
@@ -120,9 +120,9 @@ def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | F
     if first_digit:
         lead = key[:first_digit]
         for words in (_ABOUT, _MORE, _LESS, ("between",)):
-            hit = next((w for w in _folded(words) if lead.endswith(w) or lead.endswith(w + " ")), None)
-            if hit is not None:
-                key = key[lead.rindex(hit):]
+            word = next((w for w in _folded(words) if lead.endswith(w) or lead.endswith(w + " ")), None)
+            if word is not None:
+                key = key[lead.rindex(word):]
                 break
     hedge = "exact"
     for words, name, prefix in ((_ABOUT, "about", True), (_MORE, "more", True), (_LESS, "less", True),
@@ -243,11 +243,11 @@ def parse_count(raw: str) -> Interval | FieldProblem:
         key = lead.group(1)  # "2 short-range ballistic missiles"
     if not re.fullmatch(r"\d+", key):
         return FieldProblem("", f"not a count: {raw!r}", raw)
-    n = float(key)
+    count = float(key)
     if hedge == "more":
-        return Interval(n, math.inf, n, "count", raw, "at-least")
+        return Interval(count, math.inf, count, "count", raw, "at-least")
     if hedge == "less":
-        return Interval(0.0, n, n, "count", raw, "at-most")
+        return Interval(0.0, count, count, "count", raw, "at-most")
     if hedge == "about":
-        return Interval(max(0.0, n - 1), n + 1, n, "count", raw, "hedge:about")
-    return Interval(n, n, n, "count", raw, "exact")
+        return Interval(max(0.0, count - 1), count + 1, count, "count", raw, "hedge:about")
+    return Interval(count, count, count, "count", raw, "exact")
