@@ -99,34 +99,47 @@ class NumericComparator(Comparator):
         return "values overlap" if weight > 0 else "values do not overlap"
 
 
-class PlaceComparator(Comparator):
+class _CodeComparator(Comparator):
+    """Shared by places and categories: both compare code numbers through small dense matrices."""
+
+    def _codes(self, f: Features, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Which pairs have both codes, and the codes (0 where absent, masked out by the caller)."""
+        code = f.columns[self.name].code
+        assert code is not None
+        ca, cb = code[a], code[b]
+        present = (ca >= 0) & (cb >= 0)
+        return present, np.where(present, ca, 0), np.where(present, cb, 0)
+
+    def _pair(self, f: Features, i: int, j: int, codes: list[str]) -> tuple[str, str] | None:
+        code = f.columns[self.name].code
+        assert code is not None
+        if code[i] < 0 or code[j] < 0:
+            return None
+        return codes[code[i]], codes[code[j]]
+
+
+class PlaceComparator(_CodeComparator):
     """Places agree when one contains the other (a province and a site in it), by how specific the more general
-    one is; disjoint places count against, strongly when farther apart than ``far_km``."""
+    one is; overlapping areas are neutral; disjoint places count against, strongly past ``far_km``."""
 
     def __init__(self, name: str, spec: FieldSpec, gazetteer: Gazetteer) -> None:
         super().__init__(name, spec)
         self.g = gazetteer
 
     def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        code = f.columns[self.name].code
-        assert code is not None
-        ca, cb = code[a], code[b]
-        present = (ca >= 0) & (cb >= 0)
-        ia, ib = np.where(present, ca, 0), np.where(present, cb, 0)
         if not len(self.g.codes):
             return np.zeros(len(a))
-        related = self.g.related_m[ia, ib]
+        present, ia, ib = self._codes(f, a, b)
         distance = self.g.distance_m[ia, ib]
         apart = np.where(distance > self.spec.far_km, self.spec.far, np.where(distance > 0, self.spec.mismatch, 0.0))
-        w = np.where(related, self.spec.match * self.g.specificity_m[ia, ib], apart)
+        w = np.where(self.g.related_m[ia, ib], self.spec.match * self.g.specificity_m[ia, ib], apart)
         return np.where(present, w, 0.0)
 
     def reason(self, f: Features, i: int, j: int, weight: float) -> str:
-        code = f.columns[self.name].code
-        assert code is not None
-        if code[i] < 0 or code[j] < 0:
+        pair = self._pair(f, i, j, self.g.codes)
+        if pair is None:
             return "not reported by both (or not in the gazetteer)"
-        a, b = self.g.codes[code[i]], self.g.codes[code[j]]
+        a, b = pair
         if self.g.related(a, b):
             return f"{a} and {b}: same place or one within the other"
         if self.g.agree(a, b):
@@ -134,27 +147,25 @@ class PlaceComparator(Comparator):
         return f"{a} and {b} are {self.g.distance_km(a, b):.0f} km apart"
 
 
-class CategoryComparator(Comparator):
+class CategoryComparator(_CodeComparator):
+    """Terms agree when one is the other's ancestor or they are compatible; otherwise a major disagreement
+    (across families) counts ``mismatch``, a minor one half of it."""
+
     def __init__(self, name: str, spec: FieldSpec, taxonomy: Taxonomy) -> None:
         super().__init__(name, spec)
         self.t = taxonomy
 
     def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        code = f.columns[self.name].code
-        assert code is not None
-        ca, cb = code[a], code[b]
-        present = (ca >= 0) & (cb >= 0)
-        ia, ib = np.where(present, ca, 0), np.where(present, cb, 0)
+        present, ia, ib = self._codes(f, a, b)
         w = np.where(self.t.related_m[ia, ib], self.spec.match * self.t.specificity_m[ia, ib],
                      np.where(self.t.severity_m[ia, ib] == MAJOR, self.spec.mismatch, self.spec.mismatch / 2))
         return np.where(present, w, 0.0)
 
     def reason(self, f: Features, i: int, j: int, weight: float) -> str:
-        code = f.columns[self.name].code
-        assert code is not None
-        if code[i] < 0 or code[j] < 0:
+        pair = self._pair(f, i, j, self.t.codes)
+        if pair is None:
             return "not reported by both"
-        a, b = self.t.codes[code[i]], self.t.codes[code[j]]
+        a, b = pair
         return f"{a} vs {b}: " + ("compatible" if self.t.agree(a, b) else "incompatible")
 
 
