@@ -7,8 +7,9 @@ true events with their reports and injected conflicts, expected rejects). Output
 written as soon as no later episode can publish before them, truth events go to a side file that is stitched
 into truth.json at the end, so memory stays flat at any size.
 
-True episodes: launch days spread over time (one episode per ``--hours-per-episode`` on average), several
-launches on one day 20-120 minutes apart (same or another site). Each is reported by 2-5 agencies in their
+True episodes: launch days spread over time (one episode per ``--hours-per-episode`` on average, 72 h by
+default), a ``--salvo-share`` of launch days (0.25) holding several launches 20-120 minutes apart (same or
+another site). Each is reported by 2-5 agencies in their
 own styles (bench/gen_styles.py), some JMOD/JCS reports as a flash later superseded by a revision. Every
 reported value contains the truth under the reconcile rules, except the injected disagreements, labelled
 major in the truth: distance or apogee (one source off by 25-60%), event type (satellite launch vehicle vs
@@ -38,9 +39,17 @@ _LANDINGS = {t.name: Picker(t.landings) for t in cat.TYPES}
 _MODES = {t.name: Picker((m, m.weight) for m in t.modes) for t in cat.TYPES}
 _COUNTS = {t.name: Picker(zip((1, 2, 3, 4), t.counts, strict=True)) for t in cat.TYPES}
 _DIRS = {k: Picker(v) for k, v in cat.DIRECTIONS.items()}
-_SALVO = Picker(((1, 0.5), (2, 0.22), (3, 0.15), (4, 0.08), (5, 0.05)))
-VERSION = 1  # bump when the archives change, so that cached ones are regenerated (bench/run.py)
-MEAN_SALVO = 1.96
+VERSION = 2  # bump when the archives change, so that cached ones are regenerated (bench/run.py)
+# Defaults close to 2022, the busiest year on record: a launch episode every ~3 days, one launch day in four
+# holding several separate launches. ``--hours-per-episode 6 --salvo-share 0.5`` is the stress setting.
+HOURS_PER_EPISODE = 72.0
+SALVO_SHARE = 0.25
+
+
+def _salvo_picker(share: float) -> tuple[Picker, float]:
+    """How many separate launches a launch day holds: 1 with probability 1 - share, else 2-5."""
+    sizes = ((1, 1 - share), (2, 0.44 * share), (3, 0.30 * share), (4, 0.16 * share), (5, 0.10 * share))
+    return Picker(sizes), sum(k * p for k, p in sizes)
 _CRUISE_WEIGHTS = {**cat.SOURCE_WEIGHT, "JMOD": 0.3, "JCG": 0.05}  # Japan rarely announces cruise missiles
 
 
@@ -118,9 +127,11 @@ class _Writer:
 
 
 class Generator:
-    def __init__(self, *, seed: int, hours_per_episode: float = 6.0, detail: bool = False) -> None:
+    def __init__(self, *, seed: int, hours_per_episode: float = HOURS_PER_EPISODE, salvo_share: float = SALVO_SHARE,
+                 detail: bool = False) -> None:
         self.rng = random.Random(seed)
         self.hours = hours_per_episode
+        self.salvo_size, self.mean_salvo = _salvo_picker(salvo_share)
         self.detail = detail
         self.debt = dict.fromkeys(INJECT_RATES, 0)
         self.ids = dict.fromkeys(cat.SOURCES, 0)
@@ -131,7 +142,7 @@ class Generator:
         rng = self.rng
         eps: list[Episode] = []
         t = start
-        for k in range(_SALVO(rng)):
+        for k in range(self.salvo_size(rng)):
             if k:
                 t += rng.uniform(21, 120) * 60
             t = t - t % 60 + rng.randint(5, 54)  # clear of the minute's ends
@@ -160,7 +171,7 @@ class Generator:
 
     def next_start(self, last: float) -> float:
         """Launch days: the mean time between launches is ``hours``, less what salvos spend inside a day."""
-        gap_h = max(0.0, self.hours * MEAN_SALVO - (MEAN_SALVO - 1) * 70 / 60 - 0.75)
+        gap_h = max(0.0, self.hours * self.mean_salvo - (self.mean_salvo - 1) * 70 / 60 - 0.75)
         return last + 45 * 60 + self.rng.expovariate(1 / (gap_h * 3600)) if gap_h else last + 45 * 60
 
     def pick_sources(self, ep: Episode, k: int) -> list[str]:
@@ -197,10 +208,11 @@ class Generator:
 
 
 def generate(*, reports: int, seed: int, out: Path, start: str = "2019-01-01T00:00:00Z",
-             hours_per_episode: float = 6.0, detail: bool = False) -> Stats:
+             hours_per_episode: float = HOURS_PER_EPISODE, salvo_share: float = SALVO_SHARE,
+             detail: bool = False) -> Stats:
     """Generate exactly ``reports`` records into ``out`` (reports.jsonl, truth.json)."""
     t0 = time.perf_counter()
-    gen = Generator(seed=seed, hours_per_episode=hours_per_episode, detail=detail)
+    gen = Generator(seed=seed, hours_per_episode=hours_per_episode, salvo_share=salvo_share, detail=detail)
     w = _Writer(out)
     t = datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(UTC).timestamp()
     made = 0
@@ -217,7 +229,7 @@ def generate(*, reports: int, seed: int, out: Path, start: str = "2019-01-01T00:
     s.reports, s.seconds = made, time.perf_counter() - t0
     w.close({"generator": "bench/generate.py", "version": VERSION, "seed": seed, "reports": made,
              "episodes": s.episodes, "revisions": s.revisions, "injected": s.injected, "start": start,
-             "hours_per_episode": hours_per_episode})
+             "hours_per_episode": hours_per_episode, "salvo_share": salvo_share})
     s.rejects = len(w.rejects)
     return s
 
@@ -228,13 +240,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True, help="directory for reports.jsonl and truth.json")
     ap.add_argument("--start", default="2019-01-01T00:00:00Z", help="UTC start of the first launch day")
-    ap.add_argument("--hours-per-episode", type=float, default=6.0, help="mean time between true launches")
+    ap.add_argument("--hours-per-episode", type=float, default=HOURS_PER_EPISODE,
+                    help="mean time between true launches (default: about 2022's pace)")
+    ap.add_argument("--salvo-share", type=float, default=SALVO_SHARE,
+                    help="share of launch days holding several separate launches")
     ap.add_argument("--detail", action="store_true", help="add each event's true values to truth.json")
     args = ap.parse_args(argv)
     if args.reports < 1:
         ap.error("--reports must be at least 1")
     s = generate(reports=args.reports, seed=args.seed, out=args.out, start=args.start,
-                 hours_per_episode=args.hours_per_episode, detail=args.detail)
+                 hours_per_episode=args.hours_per_episode, salvo_share=args.salvo_share, detail=args.detail)
     print(f"{s.reports} reports, {s.episodes} episodes, {s.revisions} revisions, {s.rejects} malformed, "
           f"injected {s.injected} in {s.seconds:.1f}s ({s.reports / max(s.seconds, 1e-9):,.0f} reports/s) "
           f"-> {args.out}", file=sys.stderr)

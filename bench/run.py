@@ -31,7 +31,7 @@ except ImportError:  # run from a checkout without installing the package
     sys.path.insert(0, str(ROOT))
     from reconcile.evaluate import EvaluationReport, evaluate_clusters, render_text
 
-from generate import VERSION, generate  # noqa: E402  (bench/ is on the path when run as a script)
+from generate import HOURS_PER_EPISODE, SALVO_SHARE, VERSION, generate  # noqa: E402  (bench/ is on the path when run as a script)
 
 try:
     import orjson
@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover - orjson is a dependency of reconcile
         return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _cached(d: Path, *, reports: int, seed: int) -> bool:
+def _cached(d: Path, *, reports: int, seed: int, shape: tuple[float, float]) -> bool:
     """Whether ``d`` already holds the archive for (reports, seed); reads only the truth file's tail."""
     truth, archive = d / "truth.json", d / "reports.jsonl"
     if not (truth.is_file() and archive.is_file()):
@@ -58,7 +58,8 @@ def _cached(d: Path, *, reports: int, seed: int) -> bool:
         meta = json.loads(tail[marker + 8:].rstrip().removesuffix("}"))
     except ValueError:
         return False
-    return (meta.get("reports"), meta.get("seed"), meta.get("version")) == (reports, seed, VERSION)
+    return ((meta.get("reports"), meta.get("seed"), meta.get("version"),
+             (meta.get("hours_per_episode"), meta.get("salvo_share"))) == (reports, seed, VERSION, shape))
 
 
 def run_engine(archive: Path, out: Path, *, timeout: float | None = None) -> dict[str, Any]:
@@ -115,15 +116,17 @@ def render_table(summary: dict[str, Any]) -> str:
 
 
 def run(*, reports: int, seed: int = 1, keep: Path | None = None, timeout: float | None = None,
-        json_path: Path | None = None, quiet: bool = False) -> dict[str, Any]:
+        json_path: Path | None = None, quiet: bool = False, hours_per_episode: float = HOURS_PER_EPISODE,
+        salvo_share: float = SALVO_SHARE) -> dict[str, Any]:
     """Generate (or reuse), run the engine, evaluate. Returns the summary (``{"error": ...}`` on failure)."""
     work = keep or Path(tempfile.mkdtemp(prefix="reconcile-bench-"))
     say = (lambda *_: None) if quiet else (lambda msg: print(msg, file=sys.stderr))
     try:
-        if keep is not None and _cached(work, reports=reports, seed=seed):
+        if keep is not None and _cached(work, reports=reports, seed=seed, shape=(hours_per_episode, salvo_share)):
             say(f"using the archive in {work}")
         else:
-            stats = generate(reports=reports, seed=seed, out=work)
+            stats = generate(reports=reports, seed=seed, out=work, hours_per_episode=hours_per_episode,
+                             salvo_share=salvo_share)
             say(f"generated {stats.reports:,} reports ({stats.episodes:,} episodes) in {stats.seconds:.1f} s")
         out = work / "out.json"
         out.unlink(missing_ok=True)
@@ -156,9 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="directory to generate into (or reuse) and keep")
     ap.add_argument("--json", type=Path, dest="json_path", help="write the figures as JSON to this file")
     ap.add_argument("--timeout", type=float, help="stop the engine after this many seconds")
+    ap.add_argument("--hours-per-episode", type=float, default=HOURS_PER_EPISODE,
+                    help="mean time between true launches (6 for the stress setting)")
+    ap.add_argument("--salvo-share", type=float, default=SALVO_SHARE,
+                    help="share of launch days with several launches (0.5 for the stress setting)")
     args = ap.parse_args(argv)
     summary = run(reports=args.reports, seed=args.seed, keep=args.keep, timeout=args.timeout,
-                  json_path=args.json_path)
+                  json_path=args.json_path, hours_per_episode=args.hours_per_episode, salvo_share=args.salvo_share)
     if "error" in summary:
         print(f"{summary['error']}\n{summary.get('stderr', '')}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from .models import BatchResult, Consensus, Event, Interval, Report, Term
@@ -18,6 +19,17 @@ def _num(x: float | None) -> float | None:
 
 
 def value_dict(v: Interval | Term, kind: str) -> dict[str, Any]:
+    if kind != "time":  # places, types and figures repeat across reports: the same objects, the same dicts
+        return dict(_static_value_dict(v))
+    return _value_dict(v, kind)
+
+
+@lru_cache(maxsize=100_000)
+def _static_value_dict(v: Interval | Term) -> dict[str, Any]:
+    return _value_dict(v, "")
+
+
+def _value_dict(v: Interval | Term, kind: str) -> dict[str, Any]:
     if isinstance(v, Term):
         out: dict[str, Any] = {"code": v.code or None, "raw": v.raw, "rule": v.rule}
         if v.qualifier:

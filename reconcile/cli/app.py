@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import sys
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,6 +39,17 @@ class OutFormat(StrEnum):
 ProfileOpt = Annotated[str, typer.Option("--profile", "-p", help="Built-in profile name or a profile TOML file.")]
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """A batch builds millions of long-lived, acyclic objects; the cyclic collector would rescan them all again
+    and again (measured: half of the normalisation time). Reference counting still frees everything."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _profile(name: str) -> Profile:
     try:
         return load_profile(name)
@@ -58,7 +71,7 @@ def _run(inputs: list[str], profile: Profile, *, quiet: bool, links: bool = Fals
         progress.advance(tasks[stage], n)
 
     try:
-        with progress if show else nullcontext():
+        with progress if show else nullcontext(), _no_cycle_collection():
             return reconcile_reports(iter_inputs(inputs), profile, progress=advance if show else None, links=links)
     except InputError as exc:
         err.print(f"[red]input error:[/] {exc}")

@@ -81,22 +81,37 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
     current = np.fromiter((r.key not in superseded for r in reports), dtype=bool, count=n)
     feats = Features(n=n, t_lo=t_lo, t_hi=t_hi, source=source, lineage=lineages(reports), timeless=timeless,
                      current=current, time_field=time_field)
+    # one pass over the values each report has (a handful), not over every field of every report;
+    # numeric values are gathered in lists and written into the columns at once
+    numeric: dict[str, tuple[list[int], list[float], list[float], list[float]]] = {}
+    coded: dict[str, tuple[list[int], list[int]]] = {}
+    index_of: dict[str, dict[str, int]] = {}
     for name, spec in profile.fields.items():
-        if spec.kind == "time":
-            continue
         if spec.kind in ("quantity", "count"):
-            lo, hi, best = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-            for i, r in enumerate(reports):
-                v = r.values.get(name)
+            numeric[name] = ([], [], [], [])
+        elif spec.kind in ("place", "category"):
+            coded[name] = ([], [])
+            index_of[name] = rt.gazetteer.index if spec.kind == "place" else rt.taxonomies[spec.taxonomy].index
+    for i, r in enumerate(reports):
+        for name, v in r.values.items():
+            if name in numeric:
                 if isinstance(v, Interval):
-                    lo[i], hi[i], best[i] = v.lo, v.hi, v.best
-            feats.columns[name] = Column(spec.kind, lo=lo, hi=hi, best=best)
-        else:
-            index = rt.gazetteer.index if spec.kind == "place" else rt.taxonomies[spec.taxonomy].index
-            code = np.full(n, -1, dtype=np.int32)
-            for i, r in enumerate(reports):
-                v = r.values.get(name)
-                if isinstance(v, Term) and v.code:
-                    code[i] = index[v.code]
-            feats.columns[name] = Column(spec.kind, code=code)
+                    rows, lo, hi, best = numeric[name]
+                    rows.append(i)
+                    lo.append(v.lo)
+                    hi.append(v.hi)
+                    best.append(v.best)
+            elif name in coded and isinstance(v, Term) and v.code:
+                rows_c, codes_c = coded[name]
+                rows_c.append(i)
+                codes_c.append(index_of[name][v.code])
+    for name, (rows, lo, hi, best) in numeric.items():
+        col = Column(profile.fields[name].kind, lo=np.full(n, np.nan), hi=np.full(n, np.nan), best=np.full(n, np.nan))
+        assert col.lo is not None and col.hi is not None and col.best is not None
+        col.lo[rows], col.hi[rows], col.best[rows] = lo, hi, best
+        feats.columns[name] = col
+    for name, (rows_c, codes_c) in coded.items():
+        code = np.full(n, -1, dtype=np.int32)
+        code[rows_c] = codes_c
+        feats.columns[name] = Column(profile.fields[name].kind, code=code)
     return feats

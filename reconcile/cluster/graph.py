@@ -230,6 +230,8 @@ def _refine(clusters: list[list[int]], g: nx.Graph, *, source: dict[int, int],
     def gain(u: int, members: list[int]) -> float:
         return sum(w(u, v) for v in members if v != u)
 
+    if len(clusters) < 2 or len({source[u] for c in clusters for u in c}) == sum(len(c) for c in clusters):
+        return clusters  # no source has reports in two clusters: nothing to swap
     where = {u: k for k, members in enumerate(clusters) for u in members}
     for _ in range(max_passes):
         improved = False

@@ -20,6 +20,27 @@ def _absent(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _plain_envelope(record: dict[str, Any]) -> ReportIn | None:
+    """The envelope of an ordinary record (text id and source, text or absent issued_at/supersedes/text), built
+    without the validator; None for anything else, which ``ReportIn`` then validates."""
+    rid, source = record.get("id"), record.get("source")
+    if not (type(rid) is str and type(source) is str):
+        return None
+    rid, source = rid.strip(), source.strip()
+    if not (0 < len(rid) <= 200 and 0 < len(source) <= 200):
+        return None
+    rest = {}
+    for key in ("issued_at", "supersedes", "text"):
+        value = record.get(key)
+        if value is None or value == "":
+            continue
+        if type(value) is not str:
+            return None
+        rest[key] = value.strip() or None
+    return ReportIn.model_construct(id=rid, source=source, issued_at=rest.get("issued_at"),
+                                    supersedes=rest.get("supersedes"), text=rest.get("text"))
+
+
 def normalise_report(
     record: Any, profile: Profile, *, position: int = 0, origin: str | None = None, line: int | None = None
 ) -> Report:
@@ -30,14 +51,15 @@ def normalise_report(
         raise ReportError([FieldProblem("record", f"expected an object, got {type(record).__name__}")],
                           file=origin, line=line, record=record)
     problems: list[FieldProblem] = []
-    try:
-        envelope = ReportIn.model_validate({k: record.get(k) for k in ENVELOPE if not _absent(record.get(k))})
-    except ValidationError as exc:
-        envelope = None
-        for err in exc.errors():
-            field = ".".join(str(p) for p in err["loc"]) or "record"
-            problems.append(FieldProblem(field, "missing" if err["type"] == "missing" else err["msg"],
-                                         err.get("input") if err["type"] != "missing" else None))
+    envelope = _plain_envelope(record)
+    if envelope is None:  # anything unusual goes through pydantic, which says what is wrong, field by field
+        try:
+            envelope = ReportIn.model_validate({k: record.get(k) for k in ENVELOPE if not _absent(record.get(k))})
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = ".".join(str(p) for p in err["loc"]) or "record"
+                problems.append(FieldProblem(field, "missing" if err["type"] == "missing" else err["msg"],
+                                             err.get("input") if err["type"] != "missing" else None))
     rt = profile.runtime()
     source_raw = str(record.get("source") or "").strip()
     source, source_rule = rt.source(source_raw) if source_raw else ("", "missing")
