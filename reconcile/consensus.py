@@ -53,13 +53,22 @@ def _later(a: Report, b: Report) -> bool:
 
 
 def _changes(old: Report, new: Report) -> dict[str, tuple[str | None, str | None]]:
+    """What a revision changed, as reported (raw text), where the normalised value changed: "eastward" revised
+    to "동쪽" is the same direction, "about 400 km" to "about 500 km" is a change."""
     out = {}
     for name in sorted(set(old.values) | set(new.values)):
         a, b = old.values.get(name), new.values.get(name)
-        ra, rb = (a.raw if a else None), (b.raw if b else None)
-        if ra != rb:
-            out[name] = (ra, rb)
+        if _meaning(a) != _meaning(b):
+            out[name] = (a.raw if a else None, b.raw if b else None)
     return out
+
+
+def _meaning(v: Interval | Term | None) -> tuple[object, ...] | None:
+    if v is None:
+        return None
+    if isinstance(v, Term):
+        return (v.code or v.raw, v.qualifier)
+    return (v.lo, v.hi)
 
 
 def reconcile_event(reports: list[Report], profile: Profile) -> tuple[dict[str, Consensus], list[Conflict],

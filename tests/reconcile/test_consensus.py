@@ -235,3 +235,21 @@ def test_history_reaches_the_batch_output(profile):
     (event,) = result.events
     assert event.current == ("jmod-1",)
     assert [(h.report, h.superseded_by) for h in event.history] == [("jmod-0", "jmod-1")]
+
+
+def test_a_revision_that_says_the_same_in_another_language_changes_nothing(profile):
+    first = {"id": "c1", "source": "JCS", "time": "2022-01-05T08:10+09:00", "direction": "eastward",
+             "event_type": "ballistic missile", "distance": "about 500 km"}
+    second = {"id": "c2", "source": "JCS", "supersedes": "c1", "time": "2022-01-05T08:10+09:00",
+              "direction": "동쪽", "event_type": "탄도미사일", "distance": "약 600km"}
+    _, _, history, _ = _reconcile(profile, first, second)
+    assert [h.changes for h in history] == [{"distance": ("about 500 km", "약 600km")}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["弾道ミサイルの可能性があるもの", "possible ballistic missile", "탄도미사일 추정 발사체"],
+    ids=["jmod-standard-phrase", "english-hedge", "jcs-presumed"],
+)
+def test_a_hedged_ballistic_missile_is_a_ballistic_missile(rt, text):
+    assert rt.category("event_type", text)[0] == "ballistic_missile"
