@@ -14,6 +14,7 @@ Times are held as float seconds since the Unix epoch (UTC); quantities in the pr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass as stdlib_dataclass
 from typing import Annotated, Any, Literal
 
@@ -95,7 +96,7 @@ class Report:
     issued_at: float | None
     supersedes: str | None
     values: dict[str, Value]
-    extra: dict[str, Any]
+    extra: Mapping[str, Any]
     text: str | None = None
     position: int = 0
     origin: str | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .models import Term
 from .normalise.text import AliasMatcher, text_key
 from .profile import Profile
 from .vocab import Gazetteer, Taxonomy
@@ -55,6 +56,8 @@ class Runtime:
         self._source = lru_cache(maxsize=10_000)(self._resolve_source)
         self._place = lru_cache(maxsize=100_000)(self._resolve_place)
         self._category = lru_cache(maxsize=100_000)(self._resolve_category)
+        self._place_term = lru_cache(maxsize=100_000)(self._make_place_term)
+        self._category_term = lru_cache(maxsize=100_000)(self._make_category_term)
 
     def source(self, raw: str) -> tuple[str, str]:
         """The canonical source code for a written agency name, and the rule that found it. An agency the
@@ -87,6 +90,21 @@ class Runtime:
             text = self.zones[z].strip(text)
         code, rule = self.gazetteer.match(text, prefer) if text_key(text) else (None, "zone-only")
         return code or "", rule, qualifier
+
+    def place_term(self, raw: str, zones: tuple[str, ...], prefer: tuple[str, ...] = ()) -> Term:
+        """The normalised place: one shared ``Term`` per distinct text (places repeat by the thousand)."""
+        return self._place_term(raw, zones, prefer)
+
+    def _make_place_term(self, raw: str, zones: tuple[str, ...], prefer: tuple[str, ...]) -> Term:
+        code, rule, qualifier = self.place(raw, zones, prefer)
+        return Term(code, raw, rule, qualifier)
+
+    def category_term(self, taxonomy: str, raw: str) -> Term:
+        return self._category_term(taxonomy, raw)
+
+    def _make_category_term(self, taxonomy: str, raw: str) -> Term:
+        code, rule = self.category(taxonomy, raw)
+        return Term(code, raw, rule)
 
     def category(self, taxonomy: str, raw: str) -> tuple[str, str]:
         return self._category(taxonomy, raw)

@@ -94,63 +94,57 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: Profile) -> list[list[int]]:
-    """Clusters of report indices from scored edges."""
+    """Clusters of report indices from scored edges. Components are walked as slices of arrays sorted by
+    component, so that no per-report Python structure is built for the million reports that need none."""
     # lineage-level edges: the strongest evidence between any revision of one and any revision of the other
     la, lb = f.lineage[a], f.lineage[b]
     keep = la != lb
     la, lb, lw = np.minimum(la[keep], lb[keep]), np.maximum(la[keep], lb[keep]), w[keep]
     label = components(f.n, np.concatenate([la, a]), np.concatenate([lb, b]))
-    members_of: dict[int, list[int]] = {}
-    for i, lab in enumerate(label.tolist()):
-        members_of.setdefault(lab, []).append(i)
+    by_label = np.argsort(label, kind="stable")
+    cuts = np.flatnonzero(np.diff(label[by_label])) + 1
     edge_label = label[la]
     order = np.argsort(edge_label, kind="stable")
     la, lb, lw, edge_label = la[order], lb[order], lw[order], edge_label[order]
-    bounds = np.flatnonzero(np.diff(edge_label)) + 1
-    starts = np.concatenate([[0], bounds]).tolist()
-    ends = np.concatenate([bounds, [len(edge_label)]]).tolist()
-    edges_of = {int(edge_label[s]): (s, e) for s, e in zip(starts, ends, strict=True) if e > s}
-    lineage = f.lineage.tolist()
-    source = f.source.tolist()
-    span = _lineage_spans(f)
     out: list[list[int]] = []
-    for lab, members in members_of.items():
+    for members_arr in np.split(by_label, cuts):
+        if len(members_arr) == 1:
+            out.append([int(members_arr[0])])
+            continue
+        members = members_arr.tolist()
         nodes: dict[int, list[int]] = {}
-        for i in members:
-            nodes.setdefault(lineage[i], []).append(i)
+        for i, lin in zip(members, f.lineage[members_arr].tolist(), strict=True):
+            nodes.setdefault(lin, []).append(i)
         if len(nodes) == 1:
             out.append(members)
             continue
-        s, e = edges_of[lab]
+        lab = label[members[0]]
+        s, e = np.searchsorted(edge_label, lab, side="left"), np.searchsorted(edge_label, lab, side="right")
         pairs: dict[tuple[int, int], float] = {}
         for x, y, wt in zip(la[s:e].tolist(), lb[s:e].tolist(), lw[s:e].tolist(), strict=True):
             if wt > pairs.get((x, y), -np.inf):
                 pairs[(x, y)] = wt
-        srcs = [source[nodes[n][0]] for n in nodes]
+        source = {n: int(f.source[ms[0]]) for n, ms in nodes.items()}
         k = len(nodes)
-        if len(set(srcs)) == k and len(pairs) == k * (k - 1) // 2:
+        if len(set(source.values())) == k and len(pairs) == k * (k - 1) // 2:
             out.append(members)
             continue
-        for group in _merge(nodes, pairs, source, span, profile.clustering):
+        for group in _merge(nodes, pairs, source, _lineage_spans(f, nodes), profile.clustering):
             out.append([i for n in group for i in nodes[n]])
     return out
 
 
-def _lineage_spans(f: Features) -> dict[int, tuple[float, float]]:
+def _lineage_spans(f: Features, nodes: dict[int, list[int]]) -> dict[int, tuple[float, float]]:
     """The time interval standing for each lineage in the merge constraints: that of its current revision (the
-    narrowest, should a lineage have forked into several)."""
+    narrowest, should a lineage have forked into several; any member's when a cycle of supersedes left none)."""
     spans: dict[int, tuple[float, float]] = {}
-    for lin, lo, hi, cur in zip(f.lineage.tolist(), f.t_lo.tolist(), f.t_hi.tolist(), f.current.tolist(),
-                                strict=True):
-        prev = spans.get(lin)
-        if cur and (prev is None or hi - lo < prev[1] - prev[0]):
-            spans[lin] = (lo, hi)
-    for lin, lo, hi in zip(f.lineage.tolist(), f.t_lo.tolist(), f.t_hi.tolist(), strict=True):
-        spans.setdefault(lin, (lo, hi))  # a cycle of supersedes leaves no current revision
+    for lin, members in nodes.items():
+        current = [i for i in members if f.current[i]] or members
+        spans[lin] = min(((float(f.t_lo[i]), float(f.t_hi[i])) for i in current), key=lambda s: s[1] - s[0])
     return spans
 
 
-def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], source: list[int],
+def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], source: dict[int, int],
            span: dict[int, tuple[float, float]], rules: ClusteringSpec) -> list[list[int]]:
     """Average-linkage merging of lineages under two hard constraints: one source per event, and no two members
     whose times are ``split_gap`` apart. A pair of lineages without an edge counts ``non_edge`` (it scored at or
@@ -161,7 +155,7 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
     g.add_nodes_from(nodes)
     g.add_weighted_edges_from((x, y, wt) for (x, y), wt in pairs.items())
     clusters: dict[int, list[int]] = {n: [n] for n in nodes}
-    sources: dict[int, set[int]] = {n: {source[nodes[n][0]]} for n in nodes}
+    sources: dict[int, set[int]] = {n: {source[n]} for n in nodes}
     # per cluster: the latest start and the earliest end of its members' times; two clusters hold a pair too far
     # apart exactly when one's latest start is split_gap past the other's earliest end
     late_lo = {n: span[n][0] for n in nodes}
@@ -206,8 +200,7 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
             del link[z][y]
         for z in link[x]:
             push(x, z)
-    return _refine(list(clusters.values()), g, source={n: source[nodes[n][0]] for n in nodes}, span=span,
-                   rules=rules)
+    return _refine(list(clusters.values()), g, source=source, span=span, rules=rules)
 
 
 def _refine(clusters: list[list[int]], g: nx.Graph, *, source: dict[int, int],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,9 +13,10 @@ from ..errors import FieldProblem, ReportError
 from ..models import Interval, Report, ReportIn, Term, Value
 from ..profile import FieldSpec, Profile
 from .quantities import parse_count, parse_quantity
-from .times import parse_time
+from .times import parse_instant, parse_time
 
 ENVELOPE = ("id", "source", "issued_at", "supersedes", "text")
+NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # one shared, read-only "nothing else" for most reports
 
 
 def _absent(value: Any) -> bool:
@@ -70,11 +73,11 @@ def normalise_report(
 
     issued_at = None
     if envelope is not None and envelope.issued_at:
-        parsed = parse_time(envelope.issued_at, zone_name=zone)
+        parsed = parse_instant(envelope.issued_at, zone_name=zone)
         if isinstance(parsed, FieldProblem):
             problems.append(FieldProblem("issued_at", parsed.reason, envelope.issued_at))
         else:
-            issued_at = parsed.best if parsed.rule.startswith("date") else parsed.lo
+            issued_at = parsed
 
     values: dict[str, Value] = {}
     for name, spec in profile.fields.items():
@@ -97,7 +100,7 @@ def normalise_report(
         raise ReportError(problems, report_id=None if rid is None else str(rid),
                           source=source or None, file=origin, line=line, record=record)
     assert envelope is not None
-    extra = {k: v for k, v in record.items() if k not in ENVELOPE and k not in profile.fields}
+    extra = {k: v for k, v in record.items() if k not in ENVELOPE and k not in profile.fields} or NO_EXTRA
     return Report(
         id=envelope.id, source=source, source_raw=source_raw, issued_at=issued_at,
         supersedes=envelope.supersedes, values=values, extra=extra, text=envelope.text,
@@ -133,8 +136,6 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, profile: Profile, zone: str,
     text = str(raw).strip()
     rt = profile.runtime()
     if kind == "place":
-        code, rule, qualifier = rt.place(text, tuple(spec.zones), tuple(spec.prefer_kinds))
-        return Term(code, text, rule, qualifier)
+        return rt.place_term(text, tuple(spec.zones), tuple(spec.prefer_kinds))
     assert spec.taxonomy is not None
-    code, rule = rt.category(spec.taxonomy, text)
-    return Term(code, text, rule)
+    return rt.category_term(spec.taxonomy, text)

@@ -13,6 +13,7 @@ did not say (year, month, day, hour) is detected rather than silently filled in.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -101,7 +102,7 @@ def _rewrite(text: str) -> tuple[str, bool]:
     return text, hour_only
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=16_384)  # repeats (a day's date-only statements) come close together; the rest are unique
 def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: float = 300.0,
                hour_only: float = 1800.0) -> Interval | FieldProblem:
     """Read a reported time into an interval of UTC instants. ``zone_name``: the zone of bare local times (the
@@ -134,8 +135,8 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
             text = text[: zm.start()] + " " + text[zm.end():]
             rules.append(f"zone:{tz_name}")
         else:
-            text, local = _LOCAL.subn(" ", text)
-            rules.append(f"zone:local={tz_name}" if local else f"zone:source={tz_name}")
+            text, said_local = _LOCAL.subn(" ", text)
+            rules.append(f"zone:local={tz_name}" if said_local else f"zone:source={tz_name}")
     text, cjk_hour_only = _rewrite(text)
     text = _GLUE.sub(" ", text)
     fields = _fast_fields(text)
@@ -193,7 +194,7 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     if hedged and prec != "date":
         lo, hi = min(lo, best - around), max(hi, best + around)
         rules.append("around")
-    return Interval(lo, hi, best, "s", raw, ";".join(rules))
+    return Interval(lo, hi, best, "s", raw, sys.intern(";".join(rules)))
 
 
 _Fields = tuple[int | None, int | None, int | None, int | None, int | None, int | None, tzinfo | None]
@@ -267,14 +268,23 @@ def _from_iso(text: str, raw: str, zone_name: str, rule: str = "iso") -> Interva
     if len(text) == 10:  # a date alone
         lo = dt.timestamp()
         hi = (dt + timedelta(days=1)).timestamp() - 1.0
-        return Interval(lo, hi, (lo + hi) / 2, "s", raw, ";".join(["date", *rules]))
+        return Interval(lo, hi, (lo + hi) / 2, "s", raw, sys.intern(";".join(["date", *rules])))
     t = dt.timestamp()
     if dt.second or dt.microsecond:  # hh:mm:00 is a minute written out, not a measured second
-        return Interval(t, t, t, "s", raw, ";".join(["second", *rules]))
-    return Interval(t, t + 59.0, t + 30.0, "s", raw, ";".join(["minute", *rules]))
+        return Interval(t, t, t, "s", raw, sys.intern(";".join(["second", *rules])))
+    return Interval(t, t + 59.0, t + 30.0, "s", raw, sys.intern(";".join(["minute", *rules])))
 
 
 _EPOCH = datetime(1970, 1, 1)
+
+
+def parse_instant(raw: str, *, zone_name: str) -> float | FieldProblem:
+    """A publication time as one instant (its start, or the middle of a date given alone). Not cached: issue
+    times are unique, and a cache would only hold a million of them."""
+    parsed = parse_time.__wrapped__(raw, zone_name=zone_name)
+    if isinstance(parsed, FieldProblem):
+        return parsed
+    return parsed.best if parsed.rule.startswith("date") else parsed.lo
 
 
 def format_instant(t: float) -> str:
