@@ -11,6 +11,8 @@ dense matrices indexed by code number (for vectorised pair scoring):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +39,11 @@ class _Tree:
                 node = parents.get(node)
             self.ancestors[code] = tuple(chain)  # self first, root last
         self.matcher = AliasMatcher(aliases)
+
+    def matrix(self, fn: Callable[[str, str], Any], dtype: Any) -> np.ndarray:
+        """``fn`` over every pair of codes, as a dense matrix indexed by code number."""
+        return np.array([[fn(a, b) for b in self.codes] for a in self.codes], dtype=dtype).reshape(
+            len(self.codes), len(self.codes))
 
     def is_ancestor_or_self(self, a: str, b: str) -> bool:
         """True when ``a`` is ``b`` or contains it."""
@@ -83,15 +90,9 @@ class Taxonomy(_Tree):
         self.labels = {c: t.label for c, t in spec.terms.items()}
         self.compatible = {(a, b) for a, t in spec.terms.items() for b in t.compatible}
         self.compatible |= {(b, a) for a, b in self.compatible}
-        n = len(self.codes)
-        self.related_m = np.zeros((n, n), dtype=bool)
-        self.severity_m = np.zeros((n, n), dtype=np.int8)
-        self.specificity_m = np.zeros((n, n), dtype=np.float32)
-        for i, a in enumerate(self.codes):
-            for j, b in enumerate(self.codes):
-                self.related_m[i, j] = self.agree(a, b)
-                self.severity_m[i, j] = self.severity(a, b)
-                self.specificity_m[i, j] = self.specificity(a, b)
+        self.related_m = self.matrix(self.agree, bool)
+        self.severity_m = self.matrix(self.severity, np.int8)
+        self.specificity_m = self.matrix(self.specificity, np.float32)
 
     def family(self, code: str) -> str | None:
         return next((c for c in self.ancestors[code] if self.spec.terms[c].family), None)
@@ -134,15 +135,9 @@ class Gazetteer(_Tree):
             [(p.id, a) for p in places for a in (p.name, *p.aliases)],
         )
         self.places = {p.id: p for p in places}
-        n = len(self.codes)
-        self.related_m = np.zeros((n, n), dtype=bool)  # one contains the other
-        self.distance_m = np.zeros((n, n), dtype=np.float32)  # 0 when nested or overlapping
-        self.specificity_m = np.zeros((n, n), dtype=np.float32)
-        for i, a in enumerate(self.codes):
-            for j, b in enumerate(self.codes):
-                self.related_m[i, j] = self.related(a, b)
-                self.distance_m[i, j] = self.distance_km(a, b)
-                self.specificity_m[i, j] = self.specificity(a, b)
+        self.related_m = self.matrix(self.related, bool)  # one contains the other
+        self.distance_m = self.matrix(self.distance_km, np.float32)  # 0 when nested or overlapping
+        self.specificity_m = self.matrix(self.specificity, np.float32)
 
     def preferred(self, code: str, prefer: tuple[str, ...]) -> bool:
         return self.places[code].kind in prefer

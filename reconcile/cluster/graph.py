@@ -28,9 +28,9 @@ BLOCK = 50_000
 
 
 def candidate_pairs(f: Features, split_gap: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Yield-free sweep: for each block of reports (in start order), the pairs (i, j) with j after i whose
-    interval starts no later than i's ends plus ``split_gap``. Returns (order, start, stop): report ``order[k]``
-    pairs with ``order[k+1 : stop[k]]``."""
+    """The sweep: reports in order of their interval's start; report ``order[k]`` is a candidate with every
+    ``order[k+1 : stop[k]]``, the reports starting no later than its interval ends plus ``split_gap``. Returns
+    (order, positions, stop); the pairs themselves are materialised block by block by the caller."""
     order = np.argsort(f.t_lo, kind="stable")
     lo_sorted = f.t_lo[order]
     reach = f.t_hi[order] + split_gap
