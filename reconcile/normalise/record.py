@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import FieldProblem, ReportError
-from ..models import Interval, Report, ReportIn, Term, Value
+from ..models import NO_EXTRA, Interval, Report, ReportIn, Term, Value
 from ..profile import FieldSpec, Profile
 from .quantities import parse_count, parse_quantity
 from .times import parse_instant, parse_time
 
 ENVELOPE = ("id", "source", "issued_at", "supersedes", "text")
-NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # one shared, read-only "nothing else" for most reports
 
 
 def _absent(value: Any) -> bool:

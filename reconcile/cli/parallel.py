@@ -1,0 +1,56 @@
+"""Normalisation in worker processes, for large archives.
+
+The core stays pure (``normalise_chunk`` is a function of a chunk and a profile); this module owns the
+processes. Each worker loads the profile once and runs without the cyclic collector (what it builds is acyclic
+and leaves with the chunk); chunks go out with a bounded number in flight, so an archive is never held in
+memory whole, and results come back in input order.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from ..pipeline import Chunk, ChunkResult, normalise_chunk
+from ..profile import Profile, load_profile
+
+_PROFILE: Profile | None = None
+
+
+def _init(profile: str) -> None:
+    global _PROFILE
+    gc.disable()
+    _PROFILE = load_profile(profile)
+
+
+def _work(chunk: Chunk) -> ChunkResult:
+    assert _PROFILE is not None
+    return normalise_chunk(chunk, _PROFILE)
+
+
+class ProcessMap:
+    """A ``normalise_map`` for ``plan_events`` backed by a process pool; use as a context manager."""
+
+    def __init__(self, profile: str, workers: int) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.workers = workers
+        self.pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(profile,))
+
+    def __call__(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
+        pending: deque[Future[ChunkResult]] = deque()
+        for chunk in chunks:
+            pending.append(self.pool.submit(_work, chunk))
+            if len(pending) >= 3 * self.workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def __enter__(self) -> ProcessMap:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(cancel_futures=True)
