@@ -205,11 +205,11 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
 
 def _refine(clusters: list[list[int]], g: nx.Graph, *, source: dict[int, int],
             span: dict[int, tuple[float, float]], rules: ClusteringSpec, max_passes: int = 10) -> list[list[int]]:
-    """Local search after the greedy merge: move a lineage to another cluster, or swap two lineages of one source
-    between clusters, whenever that raises the total within-cluster evidence (a missing edge counts
-    ``non_edge``), under the same hard constraints. Greedy merging commits early: on a day with two salvos from
-    one site, a state-media report may take the first salvo's place on its launch site alone and push its twin to
-    the other salvo although every figure says otherwise; a swap undoes that."""
+    """Local search after the greedy merge, under the same hard constraints (a missing edge counts ``non_edge``):
+    swap two lineages of one source between clusters when that raises the total within-cluster evidence, and
+    move a lineage to a cluster lacking its source when its average evidence there is higher. Greedy merging
+    commits early: on a day with two salvos from one site, a state-media report may take the first salvo's place
+    on its launch site alone and push its twin to the other salvo although every figure says otherwise."""
     non_edge, split_gap = rules.non_edge, rules.split_gap
 
     def w(u: int, v: int) -> float:
@@ -223,8 +223,8 @@ def _refine(clusters: list[list[int]], g: nx.Graph, *, source: dict[int, int],
     def gain(u: int, members: list[int]) -> float:
         return sum(w(u, v) for v in members if v != u)
 
-    if len(clusters) < 2 or len({source[u] for c in clusters for u in c}) == sum(len(c) for c in clusters):
-        return clusters  # no source has reports in two clusters: nothing to swap
+    if len(clusters) < 2:
+        return clusters
     where = {u: k for k, members in enumerate(clusters) for u in members}
     for _ in range(max_passes):
         improved = False
@@ -234,9 +234,16 @@ def _refine(clusters: list[list[int]], g: nx.Graph, *, source: dict[int, int],
             here = gain(u, rest_a)
             best_delta, best_move = 1e-9, None
             neighbours = {where[v] for v in g.neighbors(u)} - {a}
+            avg_here = here / len(rest_a) if rest_a else rules.threshold
             for b in neighbours:
                 twin = next((v for v in clusters[b] if source[v] == source[u]), None)
                 if twin is None:
+                    # a move, judged as the merge is: by average evidence with the members
+                    if rest_a and fits(u, clusters[b]):
+                        avg_there = gain(u, clusters[b]) / len(clusters[b])
+                        delta = avg_there - avg_here
+                        if avg_there > rules.threshold and delta > best_delta:
+                            best_delta, best_move = delta, (b, None)
                     continue
                 rest_b = [v for v in clusters[b] if v != twin]
                 if not (fits(u, rest_b) and fits(twin, rest_a)):
