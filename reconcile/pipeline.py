@@ -7,6 +7,7 @@ returns every event and every reject: each input record ends up in exactly one o
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -74,10 +75,12 @@ def _text(value: Any) -> str | None:
 
 
 def _digest(data: Any) -> int:
+    """A digest of a record's content, the same in every process (unlike ``hash``, which is salted per process)."""
     try:
-        return hash(orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS))
+        blob = orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
     except TypeError:
-        return hash(repr(data))
+        blob = repr(data).encode()
+    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "big")
 
 
 def _chunks(records: Iterable[Any]) -> Iterator[Chunk]:
@@ -98,13 +101,20 @@ def normalise_all(records: Iterable[Any], profile: Profile, progress: Progress |
     reports: list[Report] = []
     rejects: list[Reject] = []
     seen: dict[tuple[str, str], tuple[Report, int]] = {}
-    chunks = _chunks(records)
-    results = (normalise_map(chunks) if normalise_map is not None
-               else (normalise_chunk(c, profile) for c in chunks))
+    in_flight: deque[Chunk] = deque()  # chunks sent and not yet back: a rejected duplicate keeps its record
+
+    def sent() -> Iterator[Chunk]:
+        for chunk in _chunks(records):
+            in_flight.append(chunk)
+            yield chunk
+
+    results = (normalise_map(sent()) if normalise_map is not None
+               else (normalise_chunk(c, profile) for c in sent()))
     for result in results:
+        chunk = dict(in_flight.popleft())
         if progress is not None:
             progress("normalise", len(result))
-        for _, item, digest in result:
+        for position, item, digest in result:
             if isinstance(item, Reject):
                 rejects.append(item)
                 continue
@@ -119,7 +129,7 @@ def normalise_all(records: Iterable[Any], profile: Profile, progress: Progress |
                       else f"id already used by another report of {report.source} at {where} with different content")
             rejects.append(_reject(ReportError([FieldProblem("id", reason, report.id)], report_id=report.id,
                                                source=report.source, file=report.origin, line=report.line,
-                                               record=None)))
+                                               record=chunk[position].data)))
     return reports, rejects
 
 

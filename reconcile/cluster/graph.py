@@ -232,7 +232,8 @@ def _refine(clusters: list[list[int]], g: nx.Graph, *, source: dict[int, int],
             a = where[u]
             rest_a = [v for v in clusters[a] if v != u]
             here = gain(u, rest_a)
-            best_delta, best_move = 1e-9, None
+            best_delta: float = 1e-9
+            best_move: tuple[int, int | None] | None = None
             neighbours = {where[v] for v in g.neighbors(u)} - {a}
             avg_here = here / len(rest_a) if rest_a else rules.threshold
             for b in neighbours:
