@@ -53,6 +53,7 @@ class Runtime:
             name: ZoneQualifier(name, z.mention, z.outside, z.inside, z.owner) for name, z in profile.zones.items()
         }
         self.source_zone = {code: s.zone for code, s in profile.sources.items()}
+        self.time_field = next((name for name, f in profile.fields.items() if f.kind == "time"), None)
         self._source = lru_cache(maxsize=10_000)(self._resolve_source)
         self._place = lru_cache(maxsize=100_000)(self._resolve_place)
         self._category = lru_cache(maxsize=100_000)(self._resolve_category)

@@ -13,7 +13,7 @@ from ..profile import FieldSpec, Profile
 from .quantities import parse_count, parse_quantity
 from .times import parse_instant, parse_time
 
-ENVELOPE = ("id", "source", "issued_at", "supersedes", "text")
+ENVELOPE = frozenset(("id", "source", "issued_at", "supersedes", "text"))
 
 
 def _absent(value: Any) -> bool:
@@ -77,10 +77,18 @@ def normalise_report(
             issued_at = parsed
 
     values: dict[str, Value] = {}
-    for name, spec in profile.fields.items():
-        raw = record.get(name)
+    extra: dict[str, Any] = {}
+    fields = profile.fields
+    saw_time = False
+    for name, raw in record.items():  # one pass over what the record has, in its own order
+        spec = fields.get(name)
+        if spec is None:
+            if name not in ENVELOPE:
+                extra[name] = raw
+            continue
         if _absent(raw):
             continue
+        saw_time = saw_time or spec.kind == "time"
         result = _normalise_value(raw, spec, profile=profile, zone=zone, ref=issued_at)
         if isinstance(result, FieldProblem):
             problems.append(FieldProblem(name, result.reason, raw))
@@ -89,18 +97,16 @@ def normalise_report(
             if isinstance(result, Term) and not result.code and result.qualifier is None:
                 warnings.append(f"{name}: {raw!r} is not in the profile's vocabulary; kept as text")
 
-    times = [n for n, s in profile.fields.items() if s.kind == "time"]
-    no_time = not any(not _absent(record.get(n)) for n in times)
-    if times and no_time and issued_at is None and not any(p.field == "issued_at" for p in problems):
-        problems.append(FieldProblem(times[0], "missing, and no issued_at to place the report in time"))
+    time_field = rt.time_field
+    if time_field and not saw_time and issued_at is None and not any(p.field == "issued_at" for p in problems):
+        problems.append(FieldProblem(time_field, "missing, and no issued_at to place the report in time"))
     if problems:
         raise ReportError(problems, report_id=None if rid is None else str(rid),
                           source=source or None, file=origin, line=line, record=record)
     assert envelope is not None
-    extra = {k: v for k, v in record.items() if k not in ENVELOPE and k not in profile.fields} or NO_EXTRA
     return Report(
         id=envelope.id, source=source, source_raw=source_raw, issued_at=issued_at,
-        supersedes=envelope.supersedes, values=values, extra=extra, text=envelope.text,
+        supersedes=envelope.supersedes, values=values, extra=extra or NO_EXTRA, text=envelope.text,
         position=position, origin=origin, line=line, warnings=tuple(warnings),
     )
 

@@ -44,6 +44,7 @@ _ZONE_RE = re.compile(
     + r")(?![a-z])", re.I)
 _OFFSET = re.compile(r"\(?\b(?:utc|gmt)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\)?", re.I)
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_ISO_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})")
 _ISO_ZONE = re.compile(r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)\s+([A-Za-z]{1,4})")
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -281,6 +282,8 @@ _EPOCH = datetime(1970, 1, 1)
 def parse_instant(raw: str, *, zone_name: str) -> float | FieldProblem:
     """A publication time as one instant (its start, or the middle of a date given alone). Not cached: issue
     times are unique, and a cache would only hold a million of them."""
+    if _ISO_OFFSET.fullmatch(raw):  # the usual form, with its offset: no zone to look up, no interval to build
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
     parsed = parse_time.__wrapped__(raw, zone_name=zone_name)
     if isinstance(parsed, FieldProblem):
         return parsed
