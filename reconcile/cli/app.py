@@ -130,7 +130,7 @@ def batch(
     bar, advance = _progress(lines, quiet)
     parallel = workers > 1 and (lines is None or lines >= PARALLEL_FROM)
     try:
-        with bar, _no_cycle_collection(), (ProcessMap(profile, workers) if parallel else nullcontext()) as pool:
+        with bar, _no_cycle_collection(), (ProcessMap(prof, profile, workers) if parallel else nullcontext()) as pool:
             groups, rejects = plan_events(iter_inputs(inputs), prof, progress=advance, normalise_map=pool)
     except InputError as exc:
         err.print(f"[red]input error:[/] {exc}")

@@ -20,10 +20,11 @@ from ..profile import Profile, load_profile
 _PROFILE: Profile | None = None
 
 
-def _init(profile: str) -> None:
+def _init(profile: str | None) -> None:
     global _PROFILE
     gc.disable()
-    _PROFILE = load_profile(profile)
+    if profile is not None:  # spawned: load it; forked workers inherit the parent's, compiled already
+        _PROFILE = load_profile(profile)
 
 
 def _work(chunk: Chunk) -> ChunkResult:
@@ -34,11 +35,14 @@ def _work(chunk: Chunk) -> ChunkResult:
 class ProcessMap:
     """A ``normalise_map`` for ``plan_events`` backed by a process pool; use as a context manager."""
 
-    def __init__(self, profile: str, workers: int) -> None:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    def __init__(self, profile: Profile, source: str, workers: int) -> None:
+        """``profile`` as loaded here; ``source`` the name or path it was loaded from (for spawned workers)."""
+        global _PROFILE
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        _PROFILE = profile
         self.workers = workers
-        self.pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init, initargs=(profile,))
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
+                                        initializer=_init, initargs=(None if fork else source,))
 
     def __call__(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         pending: deque[Future[ChunkResult]] = deque()
