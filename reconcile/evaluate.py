@@ -106,6 +106,7 @@ class RejectScores(_Result):
 class EvaluationReport(_Result):
     coverage: Coverage
     pairwise: PairwiseScores
+    timed_pairwise: PairwiseScores | None = None  # the same, over reports that give a clock time
     conflicts: ConflictScores
     rejects: RejectScores | None
 
@@ -195,6 +196,7 @@ def evaluate_clusters(
 
     pred_events = list(output.get("events") or [])
     pred_label: dict[Key, int] = {}
+    timed: set[Key] = set()
     extra = 0
     for i, ev in enumerate(pred_events):
         for rep in ev.get("reports") or ():
@@ -205,6 +207,8 @@ def evaluate_clusters(
                 duplicates += 1
                 continue
             pred_label[key] = i
+            if _is_timed(rep):
+                timed.add(key)
             if key not in true_label:
                 extra += 1
 
@@ -226,14 +230,11 @@ def evaluate_clusters(
 
     n_true = max(len(true_events), 1)
     cells_k, cells_n = np.unique(p_arr * n_true + t_arr, return_counts=True)
-    shared = _pairs(cells_n)
-    predicted_pairs = _pairs(np.unique(p_arr, return_counts=True)[1]) if len(p_arr) else 0
-    true_pairs = _pairs(np.unique(t_arr, return_counts=True)[1]) if len(t_arr) else 0
-    pairwise = PairwiseScores(
-        true_pairs=true_pairs, predicted_pairs=predicted_pairs, shared_pairs=shared,
-        precision=_ratio(shared, predicted_pairs), recall=_ratio(shared, true_pairs),
-        f1=_ratio(2 * shared, predicted_pairs + true_pairs),
-    )
+    pairwise = _pairwise(p_arr, t_arr, n_true)
+    # the same over the reports that give a clock time (not a date alone, not nothing): what the evidence
+    # can decide, apart from the state-media and no-time statements that days of several launches make ambiguous
+    timed_mask = np.fromiter((k in timed for k in universe), dtype=bool, count=len(universe))
+    timed_pairwise = _pairwise(p_arr[timed_mask], t_arr[timed_mask], n_true) if timed else None
 
     real = cells_k // n_true < n_pred  # predicted singletons are no event
     c_pred, c_true, c_n = cells_k[real] // n_true, cells_k[real] % n_true, cells_n[real]
@@ -250,7 +251,28 @@ def evaluate_clusters(
     rejects = None
     if "rejects" in truth and truth["rejects"] is not None:
         rejects = _score_rejects(truth["rejects"], out_rejects, pred_label)
-    return EvaluationReport(coverage=coverage, pairwise=pairwise, conflicts=conflicts, rejects=rejects)
+    return EvaluationReport(coverage=coverage, pairwise=pairwise, timed_pairwise=timed_pairwise,
+                            conflicts=conflicts, rejects=rejects)
+
+
+_CLOCK_RULES = ("minute", "second", "hour")
+
+
+def _is_timed(rep: Mapping[str, Any]) -> bool:
+    values = rep.get("values") or {}
+    return any(isinstance(v, Mapping) and str(v.get("rule", "")).startswith(_CLOCK_RULES) for v in values.values())
+
+
+def _pairwise(p_arr: np.ndarray, t_arr: np.ndarray, n_true: int) -> PairwiseScores:
+    """Pairwise scores from the contingency of predicted and true labels (never by listing pairs)."""
+    shared = _pairs(np.unique(p_arr * n_true + t_arr, return_counts=True)[1]) if len(p_arr) else 0
+    predicted_pairs = _pairs(np.unique(p_arr, return_counts=True)[1]) if len(p_arr) else 0
+    true_pairs = _pairs(np.unique(t_arr, return_counts=True)[1]) if len(t_arr) else 0
+    return PairwiseScores(
+        true_pairs=true_pairs, predicted_pairs=predicted_pairs, shared_pairs=shared,
+        precision=_ratio(shared, predicted_pairs), recall=_ratio(shared, true_pairs),
+        f1=_ratio(2 * shared, predicted_pairs + true_pairs),
+    )
 
 
 def _score_conflicts(
@@ -339,6 +361,8 @@ def render_text(report: EvaluationReport) -> str:
         f"missing {c.missing}  extra {c.extra}" + (f"  duplicates {c.duplicates}" if c.duplicates else ""),
         f"{'pairwise':<{_W}}P {_fmt(p.precision)}  R {_fmt(p.recall)}  F1 {_fmt(p.f1)}  "
         f"(shared {p.shared_pairs} / predicted {p.predicted_pairs} / true {p.true_pairs} pairs)",
+        *([f"{'  clock-timed':<{_W}}P {_fmt(t.precision)}  R {_fmt(t.recall)}  F1 {_fmt(t.f1)}  "
+           f"(pairs of reports that give a clock time)"] if (t := report.timed_pairwise) is not None else []),
         f"{'major conflicts':<{_W}}recall {_fmt(k.major_recall)} ({k.found_major}/{k.true_major}, "
         f"{k.found_major_any_severity} at any severity)  "
         f"false-major rate {_fmt(k.false_major_rate)} ({k.false_major}/{k.predicted_major})",

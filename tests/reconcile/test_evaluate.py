@@ -296,3 +296,24 @@ def test_pairwise_counts_match_brute_force(parts: tuple[list[int], list[int]], r
         assert pw.precision == pytest.approx(both / same_pred)
     if same_true:
         assert pw.recall == pytest.approx(both / same_true)
+
+
+def test_clock_timed_pairs_are_scored_apart_from_date_only_reports() -> None:
+    def rep(source: str, rid: str, rule: str) -> dict[str, Any]:
+        return {"source": source, "id": rid, "values": {"time": {"rule": rule}}}
+
+    truth = {"events": [
+        {"id": "T1", "reports": [{"source": "A", "id": "a1"}, {"source": "B", "id": "b1"}, {"source": "K", "id": "k1"}]},
+        {"id": "T2", "reports": [{"source": "A", "id": "a2"}, {"source": "K", "id": "k2"}]},
+    ]}
+    # the two date-only state-media reports are swapped; every clock-timed report is placed right
+    output = {"events": [
+        {"reports": [rep("A", "a1", "minute;iso"), rep("B", "b1", "minute;zone:UTC"), rep("K", "k2", "date")]},
+        {"reports": [rep("A", "a2", "hour"), rep("K", "k1", "date;iso")]},
+    ]}
+    report = evaluate_clusters(output, truth)
+    assert report.pairwise.f1 is not None and report.pairwise.f1 < 1.0
+    timed = report.timed_pairwise
+    assert timed is not None and (timed.shared_pairs, timed.true_pairs, timed.predicted_pairs) == (1, 1, 1)
+    assert timed.f1 == 1.0
+    assert "clock-timed" in render_text(report)
