@@ -303,7 +303,8 @@ def test_clock_timed_pairs_are_scored_apart_from_date_only_reports() -> None:
         return {"source": source, "id": rid, "values": {"time": {"rule": rule}}}
 
     truth = {"events": [
-        {"id": "T1", "reports": [{"source": "A", "id": "a1"}, {"source": "B", "id": "b1"}, {"source": "K", "id": "k1"}]},
+        {"id": "T1", "reports": [{"source": "A", "id": "a1"}, {"source": "B", "id": "b1"},
+                                 {"source": "K", "id": "k1"}]},
         {"id": "T2", "reports": [{"source": "A", "id": "a2"}, {"source": "K", "id": "k2"}]},
     ]}
     # the two date-only state-media reports are swapped; every clock-timed report is placed right
