@@ -28,19 +28,27 @@ def detect_format(name: str, head: str) -> str:
     return "json" if first == "[" else "jsonl" if first == "{" else "csv"
 
 
-def read_jsonl(lines: Iterable[str], origin: str | None = None) -> Iterator[InputRecord]:
+def read_jsonl(lines: Iterable[str], origin: str | None = None, *, defer: bool = False) -> Iterator[InputRecord]:
+    """One record per non-blank line. With ``defer`` the lines are passed on unparsed (``InputRecord.text``)
+    and parsed where they are normalised, e.g. in a worker process."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        try:
-            data = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield InputRecord(line.rstrip("\n"), origin, number, f"not valid JSON: {exc}")
+        if defer:
+            yield InputRecord(None, origin, number, text=line)
             continue
-        if not isinstance(data, dict):
-            yield InputRecord(data, origin, number, f"expected a JSON object, got {type(data).__name__}")
-            continue
-        yield InputRecord(data, origin, number)
+        yield parse_line(line, origin, number)
+
+
+def parse_line(line: str, origin: str | None, number: int | None) -> InputRecord:
+    """A JSON line as a record, or as an unusable one saying why."""
+    try:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        return InputRecord(line.rstrip("\n"), origin, number, f"not valid JSON: {exc}")
+    if not isinstance(data, dict):
+        return InputRecord(data, origin, number, f"expected a JSON object, got {type(data).__name__}")
+    return InputRecord(data, origin, number)
 
 
 def read_json(text: str, origin: str | None = None) -> Iterator[InputRecord]:
@@ -75,9 +83,10 @@ def read_csv(lines: Iterable[str], origin: str | None = None) -> Iterator[InputR
         yield InputRecord({k: v for k, v in row.items() if v not in (None, "")}, origin, line)
 
 
-def read_records(lines: Iterable[str], *, fmt: str, origin: str | None = None) -> Iterator[InputRecord]:
+def read_records(lines: Iterable[str], *, fmt: str, origin: str | None = None,
+                 defer: bool = False) -> Iterator[InputRecord]:
     if fmt == "jsonl":
-        return read_jsonl(lines, origin)
+        return read_jsonl(lines, origin, defer=defer)
     if fmt == "csv":
         return read_csv(lines, origin)
     if fmt == "json":

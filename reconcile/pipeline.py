@@ -30,12 +30,21 @@ Progress = Callable[[str, int], None]
 
 @dataclass(frozen=True, slots=True)
 class InputRecord:
-    """A record with where it came from; ``error`` set when the line could not even be parsed."""
+    """A record with where it came from; ``error`` set when the line could not even be parsed; ``text`` the
+    line itself when its parsing was deferred to normalisation (see ``formats.read_jsonl``)."""
 
     data: Any
     origin: str | None = None
     line: int | None = None
     error: str | None = None
+    text: str | None = None
+
+    def parsed(self) -> InputRecord:
+        if self.text is None:
+            return self
+        from .formats import parse_line
+
+        return parse_line(self.text, self.origin, self.line)
 
 
 def _reject(err: ReportError) -> Reject:
@@ -54,7 +63,8 @@ def normalise_chunk(chunk: Chunk, profile: Profile) -> ChunkResult:
     record's content (to tell a repeated report from a different one under the same id). Pure, so that a caller
     may run chunks in parallel processes."""
     out: ChunkResult = []
-    for position, rec in chunk:
+    for position, sent in chunk:
+        rec = sent.parsed()
         if rec.error is not None:
             data = rec.data if isinstance(rec.data, dict) else {}
             out.append((position, Reject(file=rec.origin, line=rec.line, id=_text(data.get("id")),
@@ -129,7 +139,7 @@ def normalise_all(records: Iterable[Any], profile: Profile, progress: Progress |
                       else f"id already used by another report of {report.source} at {where} with different content")
             rejects.append(_reject(ReportError([FieldProblem("id", reason, report.id)], report_id=report.id,
                                                source=report.source, file=report.origin, line=report.line,
-                                               record=chunk[position].data)))
+                                               record=chunk[position].parsed().data)))
     return reports, rejects
 
 

@@ -131,7 +131,8 @@ def batch(
     parallel = workers > 1 and (lines is None or lines >= PARALLEL_FROM)
     try:
         with bar, _no_cycle_collection(), (ProcessMap(prof, profile, workers) if parallel else nullcontext()) as pool:
-            groups, rejects = plan_events(iter_inputs(inputs), prof, progress=advance, normalise_map=pool)
+            groups, rejects = plan_events(iter_inputs(inputs, defer=parallel), prof, progress=advance,
+                                          normalise_map=pool)
     except InputError as exc:
         err.print(f"[red]input error:[/] {exc}")
         raise typer.Exit(2) from exc

@@ -11,8 +11,9 @@ from ..formats import detect_format, read_records
 from ..pipeline import InputRecord
 
 
-def iter_inputs(paths: list[str], fmt: str | None = None) -> Iterator[InputRecord]:
-    """Records from every input in turn; ``-`` is standard input."""
+def iter_inputs(paths: list[str], fmt: str | None = None, *, defer: bool = False) -> Iterator[InputRecord]:
+    """Records from every input in turn; ``-`` is standard input. ``defer``: JSON lines are parsed later, where
+    they are normalised (in worker processes)."""
     for path in paths:
         if path == "-":
             lines = list(sys.stdin)
@@ -25,7 +26,7 @@ def iter_inputs(paths: list[str], fmt: str | None = None) -> Iterator[InputRecor
             try:
                 head = fh.read(256)
                 fh.seek(0)
-                yield from read_records(fh, fmt=fmt or detect_format(p.name, head), origin=path)
+                yield from read_records(fh, fmt=fmt or detect_format(p.name, head), origin=path, defer=defer)
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text: {exc}", file=path) from exc
 
