@@ -106,18 +106,16 @@ def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: P
     edge_label = label[la]
     order = np.argsort(edge_label, kind="stable")
     la, lb, lw, edge_label = la[order], lb[order], lw[order], edge_label[order]
+    easy = _easy_components(f, label, la, lb)
     out: list[list[int]] = []
     for members_arr in np.split(by_label, cuts):
-        if len(members_arr) == 1:
-            out.append([int(members_arr[0])])
-            continue
         members = members_arr.tolist()
+        if len(members) == 1 or easy[label[members[0]]]:
+            out.append(members)
+            continue
         nodes: dict[int, list[int]] = {}
         for i, lin in zip(members, f.lineage[members_arr].tolist(), strict=True):
             nodes.setdefault(lin, []).append(i)
-        if len(nodes) == 1:
-            out.append(members)
-            continue
         lab = label[members[0]]
         s, e = np.searchsorted(edge_label, lab, side="left"), np.searchsorted(edge_label, lab, side="right")
         pairs: dict[tuple[int, int], float] = {}
@@ -125,13 +123,20 @@ def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: P
             if wt > pairs.get((x, y), -np.inf):
                 pairs[(x, y)] = wt
         source = {n: int(f.source[ms[0]]) for n, ms in nodes.items()}
-        k = len(nodes)
-        if len(set(source.values())) == k and len(pairs) == k * (k - 1) // 2:
-            out.append(members)
-            continue
         for group in _merge(nodes, pairs, source, _lineage_spans(f, nodes), profile.clustering):
             out.append([i for n in group for i in nodes[n]])
     return out
+
+
+def _easy_components(f: Features, label: np.ndarray, la: np.ndarray, lb: np.ndarray) -> np.ndarray:
+    """Per component label, whether it is one event as it stands, decided for all components at once: a single
+    lineage, or lineages of distinct sources every two of which are linked (lineage ids are report indices)."""
+    n = f.n
+    lineages = np.bincount(np.unique(label * n + f.lineage) // n, minlength=n)  # distinct (component, lineage)
+    sources = np.bincount(np.unique(label * n + f.source) // n, minlength=n)  # distinct (component, source)
+    linked = np.unique(la * n + lb) // n  # one entry per distinct lineage pair, as its first lineage
+    links = np.bincount(label[linked], minlength=n) if len(linked) else np.zeros(n, dtype=np.int64)
+    return (lineages == 1) | ((lineages == sources) & (links == lineages * (lineages - 1) // 2))
 
 
 def _lineage_spans(f: Features, nodes: dict[int, list[int]]) -> dict[int, tuple[float, float]]:
