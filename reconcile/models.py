@@ -1,26 +1,21 @@
 """The models the pipeline passes between its stages.
 
-``ReportIn`` is a report as submitted (validated at the boundary). Everything after it is built by the library:
-``Report`` (normalised), ``Event`` with its ``Consensus`` per field and its ``Conflict`` flags.
-
-The models that exist once per report or per event (``Report``, ``Event``, ``Conflict``...) are pydantic
-dataclasses with slots: validated like any pydantic model, serialisable with ``TypeAdapter``, and an order of
-magnitude lighter than ``BaseModel`` instances, which matters with a million reports in memory. The types made by
-the million (``Report``, ``Interval``, ``Term``) are plain frozen dataclasses, built only by the normalisers
-(which check what they put in them); pydantic validates and serialises them as it does any dataclass, without
-paying for validation on every construction (measured: a third of normalisation time).
-Times are held as float seconds since the Unix epoch (UTC); quantities in the profile's canonical unit.
+``ReportIn`` is a report as submitted, validated at the boundary with pydantic; so are ``Reject`` and
+``BatchResult``. Everything the library builds in between (``Report``, its ``Interval`` and ``Term`` values, an
+``Event`` with its ``Consensus`` per field and its ``Conflict`` flags) is a frozen dataclass with slots: made only
+by the library, which checks what it puts in them, and made by the million, where a validating constructor would
+cost a third of the run time and a ``BaseModel`` instance several times the memory. Pydantic validates and
+serialises them like any dataclass (``TypeAdapter(Event)``), and models holding them keep them as they are.
+Times are float seconds since the Unix epoch (UTC); quantities are in the profile's canonical unit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass as stdlib_dataclass
-from types import MappingProxyType
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
-from pydantic.dataclasses import dataclass
 
 
 def _scalar_to_str(value: Any) -> Any:
@@ -51,7 +46,7 @@ class ReportIn(BaseModel):
     text: str | None = None
 
 
-@stdlib_dataclass(slots=True, frozen=True)
+@dataclass(slots=True, frozen=True)
 class Interval:
     """A numeric value as an interval [lo, hi] with a best estimate, and where it came from.
 
@@ -76,7 +71,7 @@ class Interval:
         return max(0.0, other.lo - self.hi, self.lo - other.hi)
 
 
-@stdlib_dataclass(slots=True, frozen=True)
+@dataclass(slots=True, frozen=True)
 class Term:
     """A categorical value (a place, an event type, a direction): a code of the profile's vocabulary,
     an optional qualifier (e.g. ``outside:japan_eez``), and where it came from."""
@@ -91,10 +86,19 @@ class Term:
 
 
 Value = Interval | Term
-NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # one shared, read-only "nothing else" for most reports
+class _Frozen(dict[str, Any]):
+    """A dict that refuses changes: the one shared "nothing else" most reports carry as their extras."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("a report's extras are read-only")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
 
 
-@stdlib_dataclass(slots=True, frozen=True)
+NO_EXTRA: Mapping[str, Any] = _Frozen()
+
+
+@dataclass(slots=True, frozen=True)
 class Report:
     """A normalised report. ``key`` (source, id) identifies it across the system."""
 

@@ -61,3 +61,18 @@ def test_events_come_in_order_of_their_earliest_reported_time(profile):
     groups, _ = plan_events(records, profile)
     assert [g[0].id for g in groups] == ["early", "mid", "late"]
     assert [e.reports[0].id for e in reconcile_reports(records, profile).events] == ["early", "mid", "late"]
+
+
+def test_results_serialise_through_pydantic(profile):
+    from pydantic import TypeAdapter
+
+    from reconcile.models import Event
+
+    result = reconcile_reports([_rec("a", distance="about 500 km"), _rec("b", source="KCNA", distance="700 km",
+                                                                          note="kept as extra")], profile)
+    (event,) = result.events
+    doc = TypeAdapter(Event).dump_python(event, mode="json")
+    assert {r["id"]: r["extra"] for r in doc["reports"]} == {"a": {}, "b": {"note": "kept as extra"}}
+    assert [c["field"] for c in doc["conflicts"]] == ["distance"]
+    with pytest.raises(TypeError):
+        event.reports[0].extra["x"] = 1  # type: ignore[index]
