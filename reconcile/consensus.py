@@ -198,7 +198,8 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
         if not agree(a.code, b.code):
             worst = max(worst, severity(a.code, b.code))
     qualifiers = {t.qualifier for _, t in vals if t.qualifier}
-    if len(qualifiers) > 1:
+    zones = [q.split(":", 1)[1] for q in qualifiers]
+    if len(zones) != len(set(zones)):  # inside and outside the same zone
         worst = MAJOR
     code = None
     if known:
@@ -216,5 +217,5 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
     for r, t in vals:
         shown = t.raw + (f" [{t.qualifier.replace(':', ' ').replace('_', ' ')}]" if t.qualifier else "")
         parts.append(f"{r.source}: {shown}")
-        values.append(ConflictValue(r.id, r.source, t.raw, t.code or None, t.qualifier))
+        values.append(ConflictValue(r.id, r.source, t.raw, code=t.code or None, qualifier=t.qualifier))
     return cons, Conflict(name, "major" if worst == MAJOR else "minor", "; ".join(parts), tuple(values))

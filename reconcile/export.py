@@ -7,7 +7,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from .models import BatchResult, Consensus, Event, Interval, Report, Term
+from .models import BatchResult, ConflictValue, Consensus, Event, Interval, Report, Term
 from .normalise.times import format_instant
 from .profile import Profile
 
@@ -89,15 +89,22 @@ def event_dict(e: Event, profile: Profile) -> dict[str, Any]:
             out[name] = consensus_dict(e.consensus[name], profile)
     out["conflicts"] = [
         {"field": c.field, "severity": c.severity, "message": c.message,
-         "values": [{"report": v.report, "source": v.source, "value": v.value,
-                     "low": _fmt_bound(v.low, profile, c.field), "high": _fmt_bound(v.high, profile, c.field)}
-                    for v in c.values]}
+         "values": [_conflict_value(v, profile, c.field) for v in c.values]}
         for c in e.conflicts
     ]
     out["history"] = [{"report": h.report, "source": h.source, "superseded_by": h.superseded_by,
                        "changes": {k: list(v) for k, v in h.changes.items()}} for h in e.history]
     if e.links:
         out["links"] = [{"a": list(link.a), "b": list(link.b), "score": round(link.score, 3)} for link in e.links]
+    return out
+
+
+def _conflict_value(v: ConflictValue, profile: Profile, field: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"report": v.report, "source": v.source, "value": v.value}
+    if v.code is not None or v.qualifier is not None:
+        out.update(code=v.code, qualifier=v.qualifier)
+    else:
+        out.update(low=_fmt_bound(v.low, profile, field), high=_fmt_bound(v.high, profile, field))
     return out
 
 

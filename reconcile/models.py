@@ -152,11 +152,15 @@ class PairExplanation:
 
 @dataclass(slots=True, frozen=True)
 class ConflictValue:
+    """One source's side of a conflict: the value as reported and as normalised (an interval, or a code)."""
+
     report: str
     source: str
     value: str
-    low: float | str | None = None
-    high: float | str | None = None
+    low: float | None = None
+    high: float | None = None
+    code: str | None = None
+    qualifier: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
