@@ -205,7 +205,9 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
             del link[z][y]
         for z in link[x]:
             push(x, z)
-    return _refine(list(clusters.values()), g, source=source, span=span, rules=rules)
+    result = _refine(list(clusters.values()), g, source=source, span=span, rules=rules)
+    g.clear()  # a networkx graph is cyclic garbage: empty it now rather than leave it to the cyclic collector
+    return result
 
 
 def _refine(clusters: list[list[int]], g: nx.Graph, *, source: dict[int, int],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from pydantic import ValidationError
@@ -61,7 +62,7 @@ def normalise_report(
                 problems.append(FieldProblem(field, "missing" if err["type"] == "missing" else err["msg"],
                                              err.get("input") if err["type"] != "missing" else None))
     rt = profile.runtime()
-    source_raw = str(record.get("source") or "").strip()
+    source_raw = sys.intern(str(record.get("source") or "").strip())  # a few spellings, a million times
     source, source_rule = rt.source(source_raw) if source_raw else ("", "missing")
     zone = rt.zone_for(source)
     warnings: list[str] = []
