@@ -112,12 +112,15 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     if not text:
         return FieldProblem("", "empty time", raw)
     rules: list[str] = []
-    if _ISO.fullmatch(text):
-        return _from_iso(text, raw, zone_name)
-    m = _ISO_ZONE.fullmatch(text)
-    if m and m.group(2).lower() in ZONE_WORDS:
-        stated = ZONE_WORDS[m.group(2).lower()]
-        return _from_iso(m.group(1), raw, stated, rule=f"iso;zone:{stated}")
+    try:
+        if _ISO.fullmatch(text):
+            return _from_iso(text, raw, zone_name)
+        m = _ISO_ZONE.fullmatch(text)
+        if m and m.group(2).lower() in ZONE_WORDS:
+            stated = ZONE_WORDS[m.group(2).lower()]
+            return _from_iso(m.group(1), raw, stated, rule=f"iso;zone:{stated}")
+    except ValueError as exc:  # the shape of a date, not a date: 2022-02-30, 25:00
+        return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
 
     text, hedges = _AROUND.subn(" ", text)
     hedged = hedges > 0
@@ -283,7 +286,10 @@ def parse_instant(raw: str, *, zone_name: str) -> float | FieldProblem:
     """A publication time as one instant (its start, or the middle of a date given alone). Not cached: issue
     times are unique, and a cache would only hold a million of them."""
     if _ISO_OFFSET.fullmatch(raw):  # the usual form, with its offset: no zone to look up, no interval to build
-        return datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
+        try:
+            return datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            pass  # not a real date: the general path says why
     parsed = parse_time.__wrapped__(raw, zone_name=zone_name)
     if isinstance(parsed, FieldProblem):
         return parsed

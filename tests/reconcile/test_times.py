@@ -193,3 +193,16 @@ def test_day_without_month_takes_month_from_issued_at():
     got = parse_time("5일 오전 8시 10분", zone_name="Asia/Seoul", ref=REF)
     assert isinstance(got, Interval)
     assert (got.lo, got.hi) == minute(2022, 1, 4, 23, 10)[:2]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["2022-02-30 08:00 KST", "2022-02-30", "2022-13-01T08:00+09:00", "2022-01-05T25:00+09:00", "Feb 30, 2022 8:00"],
+    ids=["iso-with-zone-word", "iso-date", "iso-month-13", "iso-hour-25", "words-feb-30"],
+)
+def test_the_shape_of_a_date_that_is_no_date_is_a_problem_not_a_crash(raw):
+    from reconcile.normalise.times import parse_instant
+
+    result = parse_time(raw, zone_name="Asia/Seoul")
+    assert isinstance(result, FieldProblem) and raw in result.reason
+    assert isinstance(parse_instant(raw, zone_name="Asia/Seoul"), FieldProblem)
