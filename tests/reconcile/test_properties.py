@@ -226,3 +226,29 @@ def test_strategies_cover_what_they_promise():
     look()
     assert all(seen.values()), seen
 
+
+
+_PIECES = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+    st.sampled_from(["about", "km", "miles", "KST", "JST", "8:07", "a.m.", "2022-01-05", "오전", "시", "분", "時",
+                     "分", "頃", "약", "約", "EEZ", "外", "-", "~", "between", "and", "more than", "1,000", "0",
+                     "99999999999999999999", "Mach", "13:61", "24:00", "2022-02-29", "12月", "31日", "年"]),
+)
+_VALUES = st.one_of(st.lists(_PIECES, max_size=6).map(" ".join), st.integers(), st.floats(allow_nan=True),
+                    st.none(), st.booleans(), st.lists(st.integers(), max_size=2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["time", "issued_at", "distance", "apogee", "speed", "flight_time", "count",
+                                        "launch_site", "landing_area", "event_type", "direction", "supersedes",
+                                        "id", "source"]), _VALUES, max_size=8))
+def test_any_record_is_a_report_or_a_report_error(profile, record):
+    """Whatever a record holds, normalising it gives a report or a ReportError naming fields: never a crash."""
+    record.setdefault("id", "x")
+    record.setdefault("source", "JMOD")
+    try:
+        report = normalise_report(record, profile)
+    except ReportError as err:
+        assert err.problems and all(p.field for p in err.problems)
+    else:
+        assert report.id and report.source
