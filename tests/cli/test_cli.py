@@ -369,3 +369,20 @@ def test_worker_processes_write_exactly_what_one_process_writes(runner, tmp_path
         doc = json.loads(outs[2])
         assert doc["summary"]["events"] == len(doc["events"]) == 47
         assert doc["summary"]["rejects"] == len(doc["rejects"]) == 4
+
+
+def test_the_streamed_document_is_the_library_result(runner, tmp_path):
+    """`reconcile batch` writes events as they are built; the library's `result_dict` of `reconcile_reports`
+    over the same records is the same document."""
+    from reconcile import load_profile, reconcile_reports
+    from reconcile.export import result_dict
+    from reconcile.formats import read_jsonl
+
+    fixtures = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "launches").glob("*.jsonl"))
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["batch", *map(str, fixtures), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    records = [rec for path in fixtures
+               for rec in read_jsonl(path.read_text(encoding="utf-8").splitlines(keepends=True), str(path))]
+    expected = json.loads(json.dumps(result_dict(reconcile_reports(records, load_profile()), load_profile())))
+    assert json.loads(out.read_text(encoding="utf-8")) == expected
