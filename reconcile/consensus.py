@@ -1,8 +1,9 @@
 """Reconciling one event: the latest revision of each source, a consensus per field, conflict flags, history.
 
 - Numeric fields (times, quantities, counts): sources agree when their intervals share a point. The consensus
-  interval is their intersection when they agree, the envelope otherwise; the best value is the precision-weighted
-  median of the sources' best values (kept inside the intersection when there is one).
+  interval is their intersection when they agree, the disputed range otherwise; the best value is the weighted
+  median of the sources' best values (weights: each value's precision times the source's weight in the profile),
+  kept inside the intersection when there is one.
 - A conflict is raised per field wherever two sources' intervals do not overlap. It is major when the gap exceeds
   ``major_rel`` of the larger value (times: ``major_gap`` seconds or another calendar date in ``date_zone``;
   counts: any gap), minor otherwise.
@@ -111,8 +112,11 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     lo = max(v.lo for _, v in vals)
     hi = min(v.hi for _, v in vals)
     agree = lo <= hi
-    weights = [1.0 / max(v.hi - v.lo, 1e-9 + abs(v.best) * 1e-3, 1.0 if spec.kind == "time" else 1e-6)
-               if math.isfinite(v.hi) else 1e-9 for _, v in vals]
+    # a source counts by the precision of its value and by the weight the profile gives the source
+    trust = {code: src.weight for code, src in profile.sources.items()}
+    weights = [trust.get(r.source, 1.0) / max(v.hi - v.lo, 1e-9 + abs(v.best) * 1e-3,
+                                               1.0 if spec.kind == "time" else 1e-6)
+               if math.isfinite(v.hi) else 1e-9 for r, v in vals]
     best = _weighted_median([v.best for _, v in vals], weights)
     sources = tuple(r.source for r, _ in vals)
     unit = vals[0][1].unit

@@ -31,6 +31,7 @@ class _Spec(BaseModel):
 class SourceSpec(_Spec):
     name: str
     zone: str = "UTC"
+    weight: float = Field(default=1.0, gt=0)  # how much the source counts in a consensus best value
     aliases: list[str] = Field(default_factory=list)
 
 

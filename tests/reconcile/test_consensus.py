@@ -253,3 +253,15 @@ def test_a_revision_that_says_the_same_in_another_language_changes_nothing(profi
 )
 def test_a_hedged_ballistic_missile_is_a_ballistic_missile(rt, text):
     assert rt.category("event_type", text)[0] == "ballistic_missile"
+
+
+def test_the_launching_states_claim_counts_half_in_the_best_value(profile):
+    consensus, conflicts, _, _ = _reconcile(
+        profile,
+        {"id": "j", "source": "JMOD", "time": "2022-01-05T08:07+09:00", "distance": "about 500 km"},
+        {"id": "k", "source": "KCNA", "time": "2022-01-05", "distance": "700 km"},
+    )
+    assert [(c.field, c.severity) for c in conflicts] == [("distance", "major")]
+    # KCNA's bare 700 is twice as precise as JMOD's "about 500", but the profile gives KCNA half a vote
+    assert consensus["distance"].best == 500.0
+    assert (consensus["distance"].low, consensus["distance"].high) == (450.0, 725.0)
