@@ -130,7 +130,7 @@ def batch(
     bar, advance = _progress(lines, quiet)
     parallel = workers > 1 and (lines is None or lines >= PARALLEL_FROM)
     try:
-        with bar, _no_cycle_collection(), (ProcessMap(prof, profile, workers) if parallel else nullcontext()) as pool:
+        with (ProcessMap(prof, profile, workers) if parallel else nullcontext()) as pool, bar, _no_cycle_collection():
             groups, rejects = plan_events(iter_inputs(inputs, defer=parallel), prof, progress=advance,
                                           normalise_map=pool)
     except InputError as exc:

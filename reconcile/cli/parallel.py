@@ -27,6 +27,10 @@ def _init(profile: str | None) -> None:
         _PROFILE = load_profile(profile)
 
 
+def _ready() -> bool:
+    return _PROFILE is not None
+
+
 def _work(chunk: Chunk) -> ChunkResult:
     assert _PROFILE is not None
     return normalise_chunk(chunk, _PROFILE)
@@ -43,6 +47,9 @@ class ProcessMap:
         self.workers = workers
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork" if fork else "spawn"),
                                         initializer=_init, initargs=(None if fork else source,))
+        # start the workers now, while this process is small and before a progress bar starts its thread
+        for future in [self.pool.submit(_ready) for _ in range(workers)]:
+            future.result()
 
     def __call__(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         pending: deque[Future[ChunkResult]] = deque()
