@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+import warnings
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -57,6 +58,14 @@ _SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 _MINUTES = re.compile(r"\d{1,2}:\d{2}")
 _HOUR = re.compile(r"\b\d{1,2}\s*(?:AM|PM)\b")
 _DEFAULTS = (datetime(2000, 1, 1, 0, 0, 0), datetime(2001, 2, 2, 1, 1, 1))
+_ISO_BASIC = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{2}:?\d{2})?")
+_ALTERNATE = re.compile(r"\((?![^()]*(?:UTC|GMT)\s*[+-])[^()]*\b(?:GMT|UTC|Zulu)\b[^()]*\)", re.I)
+_MILITARY = re.compile(r"(?<![\d:])([01]\d|2[0-3])([0-5]\d)\s*(hrs|hr|h|L|Z|KST|JST|HST|PYT|UTC|GMT)\b")
+_ERAS = {"令和": 2018, "平成": 1988}
+_ERA = re.compile(r"(令和|平成)\s*(\d{1,2}|元)\s*年")
+_DAYPART = re.compile(r"\b(\d{1,2})\s+(in the morning|in the afternoon|in the evening|at night)\b", re.I)
+_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", re.I)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _NOON = re.compile(r"\bnoon\b", re.I)
 _MIDNIGHT = re.compile(r"\bmidnight\b", re.I)
 _MONTH_DOT = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.", re.I)
@@ -68,6 +77,14 @@ _AM_WORDS = {"午前": "AM", "오전": "AM", "새벽": "AM", "아침": "AM", "�
 @lru_cache(maxsize=64)
 def zone(name: str) -> tzinfo:
     return UTC if name == "UTC" else ZoneInfo(name)
+
+
+def _military(m: re.Match[str]) -> str:
+    """0807 KST, 2307Z, 0807L (local), 0807 hrs -> 08:07 with the zone kept; "2022 KST" stays a year."""
+    if m.group(1) in ("19", "20") and m.group(3).lower() not in ("hrs", "hr", "h", "l", "z"):
+        return m.group(0)
+    suffix = {"l": "", "h": "", "hr": "", "hrs": "", "z": " UTC"}.get(m.group(3).lower(), f" {m.group(3)}")
+    return f"{m.group(1)}:{m.group(2)}{suffix}"
 
 
 def _cjk_time(m: re.Match[str]) -> str:
@@ -112,6 +129,10 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     if not text:
         return FieldProblem("", "empty time", raw)
     rules: list[str] = []
+    basic = _ISO_BASIC.fullmatch(text)
+    if basic:  # 20220105T0807+0900 -> 2022-01-05T08:07+09:00
+        y, mo, d, h, mi, sec, off = basic.groups()
+        text = f"{y}-{mo}-{d}T{h}:{mi}" + (f":{sec}" if sec else "") + (off or "")
     try:
         if _ISO.fullmatch(text):
             return _from_iso(text, raw, zone_name)
@@ -122,6 +143,11 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     except ValueError as exc:  # the shape of a date, not a date: 2022-02-30, 25:00
         return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
 
+    text = _ALTERNATE.sub(" ", text)  # "(2307 GMT Tuesday)": the same instant written another way
+    text = _MILITARY.sub(_military, text)
+    if not text.isascii():
+        text = _ERA.sub(lambda m: f"{_ERAS[m.group(1)] + (1 if m.group(2) == '元' else int(m.group(2)))}年", text)
+    text = _DAYPART.sub(lambda m: f"{m.group(1)} {'AM' if m.group(2).lower().endswith('morning') else 'PM'}", text)
     text, hedges = _AROUND.subn(" ", text)
     hedged = hedges > 0
     tz_name = zone_name
@@ -166,11 +192,14 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
                 year, month = (year, month - 1) if month > 1 else (year - 1, 12)
             rules.append("month-from-issued")
         elif day is None:  # a time alone: the day of the issue, or the day before when that would be later
-            year, month, day = ref_local.year, ref_local.month, ref_local.day
-            candidate = datetime(year, month, day, hour or 0, minute or 0)
+            candidate = datetime(ref_local.year, ref_local.month, ref_local.day, hour or 0, minute or 0)
+            named = _WEEKDAY.search(text)
+            if named:  # "8:07 a.m. Wednesday": the latest such day up to the issue
+                back = (candidate.weekday() - _WEEKDAYS.index(named.group(1).lower()[:3])) % 7
+                candidate -= timedelta(days=back)
             if candidate > ref_local + timedelta(hours=1):
-                prev = candidate - timedelta(days=1)
-                year, month, day = prev.year, prev.month, prev.day
+                candidate -= timedelta(days=7 if named else 1)
+            year, month, day = candidate.year, candidate.month, candidate.day
             rules.append("date-from-issued")
         elif year is None:
             assert month is not None
@@ -248,7 +277,9 @@ def _fast_fields(text: str) -> _Fields | None:
 
 def _dateutil_fields(text: str) -> _Fields:
     """dateutil for everything else, parsed twice with different defaults to tell what the text left out."""
-    a, b = (du_parser.parse(text, default=d, fuzzy=True) for d in _DEFAULTS)
+    with warnings.catch_warnings():  # an unknown zone name is simply not a zone: the source's applies
+        warnings.simplefilter("ignore", du_parser.UnknownTimezoneWarning)
+        a, b = (du_parser.parse(text, default=d, fuzzy=True) for d in _DEFAULTS)
     has_minutes = bool(_MINUTES.search(text))
     has_time = a.hour == b.hour or has_minutes or bool(_HOUR.search(text))
     return (

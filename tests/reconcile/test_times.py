@@ -206,3 +206,34 @@ def test_the_shape_of_a_date_that_is_no_date_is_a_problem_not_a_crash(raw):
     result = parse_time(raw, zone_name="Asia/Seoul")
     assert isinstance(result, FieldProblem) and raw in result.reason
     assert isinstance(parse_instant(raw, zone_name="Asia/Seoul"), FieldProblem)
+
+
+REF_WED_2100_JST = datetime(2022, 1, 5, 12, 0, tzinfo=UTC).timestamp()  # Wednesday 5 January 2022, 21:00 JST
+
+
+@pytest.mark.parametrize(
+    ("raw", "start_utc", "precision"),
+    [
+        ("20220105T0807+0900", "2022-01-04T23:07:00Z", "minute"),
+        ("20220105T080712Z", "2022-01-05T08:07:12Z", "second"),
+        ("0807 KST", "2022-01-04T23:07:00Z", "minute"),
+        ("2307Z Jan 4 2022", "2022-01-04T23:07:00Z", "minute"),
+        ("5 Jan 2022 0807L", "2022-01-04T23:07:00Z", "minute"),
+        ("1/5/2022 0807 hrs", "2022-01-04T23:07:00Z", "minute"),
+        ("12:30 p.m. Jan 5, 2022 KST", "2022-01-05T03:30:00Z", "minute"),
+        ("8:07 a.m. Wednesday (2307 GMT Tuesday)", "2022-01-04T23:07:00Z", "minute"),
+        ("8:07 a.m. Tuesday", "2022-01-03T23:07:00Z", "minute"),
+        ("令和4年1月5日午前8時7分頃", "2022-01-04T23:02:30Z", "minute"),
+        ("平成31年4月1日", "2019-03-31T15:00:00Z", "date"),
+        ("Jan 5th, 2022 around 8 in the morning", "2022-01-04T22:30:00Z", "hour"),
+        ("8 at night Jan 4 2022", "2022-01-04T10:30:00Z", "hour"),
+    ],
+    ids=["basic-iso-offset", "basic-iso-z", "military-kst", "military-zulu", "military-local", "military-hrs",
+         "year-before-zone-is-a-year", "weekday-with-alternate-gmt", "weekday-earlier-in-week", "reiwa-era",
+         "heisei-era", "in-the-morning", "at-night"],
+)
+def test_more_ways_agencies_write_a_time(raw, start_utc, precision):
+    result = parse_time(raw, zone_name="Asia/Tokyo", ref=REF_WED_2100_JST)
+    assert isinstance(result, Interval), result
+    assert format_instant(result.lo) == start_utc
+    assert result.rule.split(";")[0] == precision
