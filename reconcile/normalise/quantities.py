@@ -72,6 +72,13 @@ _SUFFIX_MORE: tuple[str, ...] = ("이상", "以上", "超", "超え", "넘게", 
 _SUFFIX_LESS: tuple[str, ...] = ("미만", "이하", "以下", "未満", "or less", "or lower", "or below", "or shorter", "이내", "以内")
 
 _NUM = r"\d+(?:\.\d+)?"
+_ALT_UNIT = re.compile(r"\s*[(（][^()（）]*\d[^()（）]*[)）]\s*$")
+_PLUS = re.compile(r"\d\s*(?:[^\W\d_]+\s*)?\+")
+_ODD = re.compile(r"(\d)\s*-?\s*odd\b")
+_QTY_WORDS = re.compile(r"\b(half an|half a|an|a|one)\b(?=\s+(?:hour|minute|second|mile|kilomet))")
+_QTY_WORD_VALUES = {"half an": "0.5", "half a": "0.5", "an": "1", "a": "1", "one": "1"}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|seconds?|secs?|s|시간|분|초|時間|分|秒)(?![a-z])")
+_DURATION_GLUE = re.compile(r"^(?:\s|,|and|about|around|approximately|약|約)*$")
 _DASH = re.compile(r"(\d)\s*-\s*(\d)")
 _MULTIPLIERS = {"천": 1_000.0, "만": 10_000.0, "千": 1_000.0, "万": 10_000.0, "thousand": 1_000.0}
 _MULTIPLIER = re.compile(r"(\d+(?:\.\d+)?)\s*(천|만|千|万|thousand)")
@@ -111,7 +118,21 @@ def _strip_affixes(key: str, words: tuple[str, ...], *, prefix: bool) -> tuple[s
 @lru_cache(maxsize=100_000)
 def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | FieldProblem:
     """Read a reported figure into an interval in ``unit`` (a key of ``UNITS``)."""
-    key = _fold(raw).replace("/", " per ")
+    # "500 km (about 310 miles)": the same figure in another unit; the first is the one reported
+    text = _ALT_UNIT.sub("", raw) if _ALT_UNIT.search(raw) and _ALT_UNIT.sub("", raw).strip() else raw
+    compound = _compound_duration(text) if unit == "min" else None
+    if compound is not None:
+        return compound
+    key = _fold(text).replace("/", " per ")
+    key = _QTY_WORDS.sub(lambda m: _QTY_WORD_VALUES[m.group(1)], key)
+    prefix_hedge = None
+    if key.startswith("~"):
+        key, prefix_hedge = key[1:].strip(), "about"
+    odd = _ODD.search(key)
+    if odd:  # "500-odd km": about
+        key, prefix_hedge = (key[: odd.start()] + odd.group(1) + key[odd.end():]).strip(), "about"
+    if _PLUS.search(text):  # "1000+ km", "Mach 5+": more than
+        prefix_hedge = "more"
     key = _DASH.sub(r"\1 - \2", key)
     key = _MULTIPLIER.sub(lambda m: f"{float(m.group(1)) * _MULTIPLIERS[m.group(2)]:g}", key)
     rate = " per " in f" {key} " and unit != "mach"
@@ -124,7 +145,7 @@ def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | F
             if word is not None:
                 key = key[lead.rindex(word):]
                 break
-    hedge = "exact"
+    hedge = prefix_hedge or "exact"
     for words, name, prefix in ((_ABOUT, "about", True), (_MORE, "more", True), (_LESS, "less", True),
                                 (_SUFFIX_ABOUT, "about", False), (_SUFFIX_MORE, "more", False),
                                 (_SUFFIX_LESS, "less", False)):
@@ -180,6 +201,22 @@ def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | F
     return Interval(lo * factor, hi * factor, best * factor, unit, raw, rule)
 
 
+def _compound_duration(raw: str) -> Interval | None:
+    """"1 hour 10 minutes", "5분 30초": the parts added up, to the precision of the smallest unit given."""
+    folded = _fold(raw)
+    parts = _DURATION_PART.findall(folded)
+    if len(parts) < 2 or not _DURATION_GLUE.match(_DURATION_PART.sub(" ", folded)):
+        return None
+    table = UNITS["min"]
+    try:
+        factors = [table[u] if u in table else table[u + "s"] for _, u in parts]
+    except KeyError:
+        return None
+    total = sum(float(n) * f for (n, _), f in zip(parts, factors, strict=True))
+    half = min(factors) / 2
+    return Interval(total - half, total + half, total, "min", raw, "compound")
+
+
 def _unit_factor(rest: str, unit: str) -> tuple[float | None, str]:
     if not rest:
         return 1.0, ""
@@ -201,7 +238,10 @@ _WORDS = {"zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "a single": 1, "two
           "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}
 _WORDS.update({"thirty": 30, "forty": 40, "fifty": 50})
 _TENS = re.compile(r"\b(twenty|thirty|forty|fifty)[- ](one|two|three|four|five|six|seven|eight|nine)\b")
-_VAGUE = {"several": (3.0, 9.0), "a few": (2.0, 5.0), "few": (2.0, 5.0), "multiple": (2.0, math.inf),
+_VAGUE = {"unspecified number": (1.0, math.inf), "undisclosed number": (1.0, math.inf),
+          "unknown number": (1.0, math.inf), "number": (1.0, math.inf), "an unspecified number": (1.0, math.inf),
+          "an undisclosed number": (1.0, math.inf), "an unknown number": (1.0, math.inf),
+          "a number": (1.0, math.inf),"several": (3.0, 9.0), "a few": (2.0, 5.0), "few": (2.0, 5.0), "multiple": (2.0, math.inf),
           "some": (2.0, math.inf), "a couple of": (2.0, 3.0), "a couple": (2.0, 3.0), "couple": (2.0, 3.0), "a salvo of": (2.0, math.inf),
           "여러": (2.0, math.inf), "수": (2.0, 9.0), "数": (2.0, 9.0), "複数": (2.0, math.inf), "dozens": (24.0, 99.0),
           "more than 20": (21.0, math.inf)}

@@ -179,8 +179,6 @@ def test_the_rule_applied_is_recorded(raw, unit, rule):
         pytest.param("Mach 10", "km", ["unknown unit", "mach"], id="mach-as-distance"),
         pytest.param("500km", "mach", ["unknown unit", "km"], id="distance-as-speed"),
         pytest.param("500 km 600 km", "km", ["more than one number", "500 km 600 km"], id="two-numbers"),
-        pytest.param("500 kilometers (310 miles)", "km", ["more than one number"],
-                     id="two-numbers-in-brackets"),
     ],
 )
 def test_errors_are_field_problems_naming_the_bad_text(raw, unit, words):
@@ -291,3 +289,31 @@ def test_vague_counts_starting_with_a(raw, lo, hi):
 def test_hyphenated_number_word_is_not_a_range():
     got = parse_count("twenty-one")
     assert isinstance(got, FieldProblem) or (got.lo, got.hi) == (21, 21)
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "lo", "hi", "rule"),
+    [
+        ("500 kilometers (310 miles)", "km", 475.0, 525.0, "step:50"),
+        ("some 500 kilometers (about 310 miles)", "km", 450.0, 550.0, "hedge:about"),
+        ("1000+ km", "km", 1000.0, math.inf, "more-than"),
+        ("Mach 5+", "mach", 5.0, math.inf, "more-than"),
+        ("~500 km", "km", 450.0, 550.0, "hedge:about"),
+        ("500-odd km", "km", 450.0, 550.0, "hedge:about"),
+        ("1 hour 10 minutes", "min", 69.5, 70.5, "compound"),
+        ("5분 30초", "min", 5.5 - 1 / 120, 5.5 + 1 / 120, "compound"),
+        ("about an hour", "min", 54.0, 66.0, "hedge:about;unit:hour"),
+    ],
+    ids=["dual-units-one-value", "dual-units-hedged", "plus-suffix", "mach-plus", "tilde", "odd",
+         "hours-and-minutes", "korean-minutes-seconds", "an-hour"],
+)
+def test_more_ways_figures_are_written(raw, unit, lo, hi, rule):
+    got = parse_quantity(raw, unit)
+    assert isinstance(got, Interval), got
+    assert (got.lo, got.hi) == pytest.approx((lo, hi))
+    assert got.rule == rule
+
+
+def test_an_unspecified_number_is_not_one():
+    got = parse_count("an unspecified number")
+    assert isinstance(got, Interval) and (got.lo, got.hi) == (1.0, math.inf)
