@@ -73,8 +73,7 @@ class ZoneSpec(_Spec):
     name: str
     mention: list[str]
     owner: list[str] = Field(default_factory=list)
-    outside: list[str]
-    inside: list[str]
+    outside: list[str]  # words that put a value outside the zone; any other mention of the zone is inside it
 
 
 class ClusteringSpec(_Spec):
@@ -148,7 +147,7 @@ def _check(profile: Profile) -> list[str]:
             problems += [f"{where}.compatible: unknown term {c!r}" for c in term.compatible if c not in tax.terms]
         problems += _cycles({c: t.parent for c, t in tax.terms.items()}, f"taxonomies.{tname}")
     for zname, zspec in profile.zones.items():
-        for key in ("mention", "owner", "outside", "inside"):
+        for key in ("mention", "owner", "outside"):
             for pattern in getattr(zspec, key):
                 try:
                     re.compile(pattern)

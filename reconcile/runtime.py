@@ -15,16 +15,15 @@ from .vocab import Gazetteer, Taxonomy
 class ZoneQualifier:
     """Says whether a place phrase puts the value inside or outside a declared zone (e.g. Japan's EEZ)."""
 
-    def __init__(self, name: str, mention: list[str], outside: list[str], inside: list[str],
-                 owner: list[str]) -> None:
+    def __init__(self, name: str, mention: list[str], outside: list[str], owner: list[str]) -> None:
         self.name = name
         self._mention = re.compile("|".join(mention), re.I)
         owners = "|".join(owner) or "(?!)"
         self._phrase = re.compile(rf"(?:(?:{owners})\s*)?(?:{'|'.join(mention)})", re.I)
         self._outside = re.compile("|".join(outside), re.I)
-        self._inside = re.compile("|".join(inside), re.I)
 
     def qualify(self, text: str) -> str | None:
+        """``outside:NAME`` or ``inside:NAME`` when the phrase mentions the zone, else None."""
         m = self._mention.search(text)
         if m is None:
             return None
@@ -32,9 +31,8 @@ class ZoneQualifier:
         before, after = text[: m.start()][-40:], text[m.end():][:12]
         if self._outside.search(before) or self._outside.search(after):
             return f"outside:{self.name}"
-        if self._inside.search(before) or self._inside.search(after):
-            return f"inside:{self.name}"
-        return None
+        # "inside Japan's EEZ", or the zone named as the place itself ("Japan's EEZ, west of Hokkaido")
+        return f"inside:{self.name}"
 
     def strip(self, text: str) -> str:
         """The phrase without the zone's mention ("Japan's EEZ" must not read as the place Japan)."""
@@ -50,7 +48,7 @@ class Runtime:
         self.taxonomies = {name: Taxonomy(spec) for name, spec in profile.taxonomies.items()}
         self.gazetteer = Gazetteer(profile.places)
         self.zones = {
-            name: ZoneQualifier(name, z.mention, z.outside, z.inside, z.owner) for name, z in profile.zones.items()
+            name: ZoneQualifier(name, z.mention, z.outside, z.owner) for name, z in profile.zones.items()
         }
         self.source_zone = {code: s.zone for code, s in profile.sources.items()}
         self.time_field = next((name for name, f in profile.fields.items() if f.kind == "time"), None)

@@ -12,7 +12,7 @@ from reconcile import ProfileError, load_profile, parse_profile, reconcile_repor
 
 def test_builtin_profile_loads(profile):
     assert profile.name == "missile_launch"
-    assert set(profile.sources) == {"JMOD", "JCS", "INDOPACOM", "KCNA", "JCG"}
+    assert set(profile.sources) == {"JMOD", "JCS", "INDOPACOM", "KCNA", "JCG", "JPGOV", "USFK"}
     assert profile.fields["time"].kind == "time"
     assert profile.fields["distance"].unit == "km"
     assert profile.fields["landing_area"].zones == ["japan_eez"]
@@ -70,7 +70,6 @@ BROKEN = textwrap.dedent("""
     name = "Z"
     mention = ["(unclosed"]
     outside = ["out"]
-    inside = ["in"]
 """)
 
 

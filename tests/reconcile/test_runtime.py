@@ -125,5 +125,7 @@ def test_zone_qualifier_reads_the_words_next_to_the_mention(rt):
     z = rt.zones["japan_eez"]
     assert z.qualify("landed outside Japan's EEZ") == "outside:japan_eez"
     assert z.qualify("landed within the EEZ") == "inside:japan_eez"
-    assert z.qualify("EEZ") is None  # a mention with neither word says nothing
+    assert z.qualify("EEZ") == "inside:japan_eez"  # the zone named as the place itself
+    assert z.qualify("Japan's EEZ, west of Hokkaido") == "inside:japan_eez"
+    assert z.qualify("not in Japan's EEZ") == "outside:japan_eez"
     assert z.qualify("landed in the Sea of Japan") is None
