@@ -104,6 +104,9 @@ def normalise_report(
     if problems:
         raise ReportError(problems, report_id=None if rid is None else str(rid),
                           source=source or None, file=origin, line=line, record=record)
+    when = values.get(time_field) if time_field else None
+    if isinstance(when, Interval) and issued_at is not None and when.lo > issued_at + 3600:
+        warnings.append(f"{time_field}: {when.raw!r} is after the report was issued; check its date and zone")
     assert envelope is not None
     return Report(
         id=envelope.id, source=source, source_raw=source_raw, issued_at=issued_at,

@@ -161,3 +161,13 @@ def test_unknown_source_and_vocabulary_give_warnings_not_errors(profile):
 def test_missing_time_is_reported_alongside_other_problems(profile):
     problems = _problems({"source": "JMOD", "distance": "500 km"}, profile)
     assert set(problems) == {"id", "time"}
+
+
+def test_a_time_after_the_issue_is_kept_with_a_warning(profile):
+    report = normalise_report({"id": "a", "source": "JMOD", "issued_at": "2022-01-05T09:00+09:00",
+                               "time": "2022-01-06 08:07 JST"}, profile)
+    assert "time" in report.values
+    assert any("after the report was issued" in w for w in report.warnings)
+    fine = normalise_report({"id": "b", "source": "JMOD", "issued_at": "2022-01-05T09:00+09:00",
+                             "time": "2022-01-05 08:07 JST"}, profile)
+    assert fine.warnings == ()
