@@ -8,8 +8,9 @@
    into independent parts.
 4. A component whose lineages all come from different sources and are all linked to each other is one event.
    Any other component is clustered by average-linkage merging under a cannot-link constraint (two lineages of one
-   source never share a cluster): a chain A-B-C where A and C disagree does not collapse into one event, which
-   plain connected components would do.
+   source never share a cluster; nothing 20+ minutes apart): a chain A-B-C where A and C disagree does not
+   collapse into one event, which plain connected components would do. A local search then swaps or moves single
+   lineages where the evidence says the greedy merge placed them wrongly.
 """
 
 from __future__ import annotations
