@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from ..errors import FieldProblem, ReportError
 from ..models import NO_EXTRA, Interval, Report, ReportIn, Term, Value
 from ..profile import FieldSpec, Profile
+from ..runtime import Runtime
 from .quantities import parse_count, parse_quantity
 from .times import parse_instant, parse_time
 
@@ -21,7 +22,15 @@ def _absent(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _plain_envelope(record: dict[str, Any]) -> ReportIn | None:
+class _Envelope(NamedTuple):
+    id: str
+    source: str
+    issued_at: str | None
+    supersedes: str | None
+    text: str | None
+
+
+def _plain_envelope(record: dict[str, Any]) -> _Envelope | None:
     """The envelope of an ordinary record (text id and source, text or absent issued_at/supersedes/text), built
     without the validator; None for anything else, which ``ReportIn`` then validates."""
     rid, source = record.get("id"), record.get("source")
@@ -38,8 +47,7 @@ def _plain_envelope(record: dict[str, Any]) -> ReportIn | None:
         if type(value) is not str:
             return None
         rest[key] = value.strip() or None
-    return ReportIn.model_construct(id=rid, source=source, issued_at=rest.get("issued_at"),
-                                    supersedes=rest.get("supersedes"), text=rest.get("text"))
+    return _Envelope(rid, source, rest.get("issued_at"), rest.get("supersedes"), rest.get("text"))
 
 
 def normalise_report(
@@ -55,7 +63,8 @@ def normalise_report(
     envelope = _plain_envelope(record)
     if envelope is None:  # anything unusual goes through pydantic, which says what is wrong, field by field
         try:
-            envelope = ReportIn.model_validate({k: record.get(k) for k in ENVELOPE if not _absent(record.get(k))})
+            valid = ReportIn.model_validate({k: record.get(k) for k in ENVELOPE if not _absent(record.get(k))})
+            envelope = _Envelope(valid.id, valid.source, valid.issued_at, valid.supersedes, valid.text)
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or "record"
@@ -90,7 +99,7 @@ def normalise_report(
         if _absent(raw):
             continue
         saw_time = saw_time or spec.kind == "time"
-        result = _normalise_value(raw, spec, profile=profile, zone=zone, ref=issued_at)
+        result = _normalise_value(raw, spec, rt=rt, zone=zone, ref=issued_at)
         if isinstance(result, FieldProblem):
             problems.append(FieldProblem(name, result.reason, raw))
         else:
@@ -115,7 +124,7 @@ def normalise_report(
     )
 
 
-def _normalise_value(raw: Any, spec: FieldSpec, *, profile: Profile, zone: str,
+def _normalise_value(raw: Any, spec: FieldSpec, *, rt: Runtime, zone: str,
                      ref: float | None) -> Value | FieldProblem:
     kind = spec.kind
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
@@ -141,7 +150,6 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, profile: Profile, zone: str,
             return Interval(n, n, n, "count", str(int(raw)), "exact")
         return parse_count(raw.strip())
     text = str(raw).strip()
-    rt = profile.runtime()
     if kind == "place":
         return rt.place_term(text, tuple(spec.zones), tuple(spec.prefer_kinds))
     assert spec.taxonomy is not None

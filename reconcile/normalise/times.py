@@ -125,7 +125,7 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
                hour_only: float = 1800.0) -> Interval | FieldProblem:
     """Read a reported time into an interval of UTC instants. ``zone_name``: the zone of bare local times (the
     source's); ``ref``: the issue time that supplies a missing year or date."""
-    text = unicodedata.normalize("NFKC", raw).strip()
+    text = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).strip()
     if not text:
         return FieldProblem("", "empty time", raw)
     rules: list[str] = []
