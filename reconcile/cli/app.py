@@ -76,11 +76,11 @@ def _progress(total: int | None, quiet: bool) -> tuple[Any, Any]:
     return (progress if show else nullcontext()), (advance if show else None)
 
 
-def _run(inputs: list[str], profile: Profile, *, quiet: bool, links: bool = False) -> BatchResult:
-    bar, advance = _progress(None if quiet else count_lines(inputs), quiet)
+@contextmanager
+def _input_errors() -> Iterator[None]:
+    """An input that cannot be read at all (missing file, not UTF-8, CSV without id/source): one line, exit 2."""
     try:
-        with bar, _no_cycle_collection():
-            return reconcile_reports(iter_inputs(inputs), profile, progress=advance, links=links)
+        yield
     except InputError as exc:
         err.print(f"[red]input error:[/] {exc}")
         raise typer.Exit(2) from exc
@@ -129,13 +129,10 @@ def batch(
     lines = count_lines(inputs)
     bar, advance = _progress(lines, quiet)
     parallel = workers > 1 and (lines is None or lines >= PARALLEL_FROM)
-    try:
-        with (ProcessMap(prof, profile, workers) if parallel else nullcontext()) as pool, bar, _no_cycle_collection():
-            groups, rejects = plan_events(iter_inputs(inputs, defer=parallel), prof, progress=advance,
-                                          normalise_map=pool)
-    except InputError as exc:
-        err.print(f"[red]input error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    with (_input_errors(), (ProcessMap(prof, profile, workers) if parallel else nullcontext()) as pool, bar,
+          _no_cycle_collection()):
+        groups, rejects = plan_events(iter_inputs(inputs, defer=parallel), prof, progress=advance,
+                                      normalise_map=pool)
     target = output.open("wb") if output else None
     try:
         with _no_cycle_collection():
@@ -180,7 +177,8 @@ def explain(
         raise typer.BadParameter("give the archive(s) and then two report ids")
     *files, id1, id2 = inputs
     prof = _profile(profile)
-    result = _run(files, prof, quiet=True)
+    with _input_errors(), _no_cycle_collection():
+        result = reconcile_reports(iter_inputs(files), prof)
     (a, ea), (b, eb) = _find(result, id1), _find(result, id2)
     x = explain_pair(a, b, prof, same_event=ea == eb)
     if as_json:

@@ -28,16 +28,16 @@ from .features import Features
 BLOCK = 50_000
 
 
-def candidate_pairs(f: Features, split_gap: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def candidate_pairs(f: Features, split_gap: float) -> tuple[np.ndarray, np.ndarray]:
     """The sweep: reports in order of their interval's start; report ``order[k]`` is a candidate with every
     ``order[k+1 : stop[k]]``, the reports starting no later than its interval ends plus ``split_gap``. Returns
-    (order, positions, stop); the pairs themselves are materialised block by block by the caller."""
+    (order, stop); the pairs themselves are materialised block by block by the caller."""
     order = np.argsort(f.t_lo, kind="stable")
     lo_sorted = f.t_lo[order]
     reach = f.t_hi[order] + split_gap
     stop = np.searchsorted(lo_sorted, reach, side="right")
     stop = np.maximum(stop, np.arange(1, f.n + 1))
-    return order, np.arange(f.n), stop
+    return order, stop
 
 
 def scored_edges(
@@ -47,7 +47,7 @@ def scored_edges(
     revisions of one lineage wherever they lie in time."""
     split_gap = profile.clustering.split_gap
     threshold = profile.clustering.threshold
-    order, _, stop = candidate_pairs(f, split_gap)
+    order, stop = candidate_pairs(f, split_gap)
     out_a, out_b, out_w = [], [], []
     for start in range(0, f.n, BLOCK):
         end = min(f.n, start + BLOCK)

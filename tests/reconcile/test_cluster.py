@@ -78,7 +78,7 @@ def _features(lo: list[float], hi: list[float]) -> Features:
 
 
 def _sweep_pairs(f: Features, split_gap: float) -> list[frozenset[int]]:
-    order, _, stop = candidate_pairs(f, split_gap)
+    order, stop = candidate_pairs(f, split_gap)
     out = []
     for k in range(f.n):
         for m in range(k + 1, int(stop[k])):
