@@ -128,6 +128,21 @@ class Report:
             object.__setattr__(self, "extra", NO_EXTRA)
 
 
+Key = tuple[str, str]
+
+
+@dataclass(slots=True, frozen=True)
+class Constraints:
+    """An analyst's overrides of the clustering, as pairs of report keys: ``must`` pairs share an event whatever
+    the evidence and the usual hard rules say (a merge); ``cannot`` pairs never do (a split)."""
+
+    must: frozenset[tuple[Key, Key]] = frozenset()
+    cannot: frozenset[tuple[Key, Key]] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.must or self.cannot)
+
+
 @dataclass(slots=True, frozen=True)
 class Evidence:
     """The contribution of one field to the decision to join or split two reports."""

@@ -18,10 +18,10 @@ import orjson
 
 from .cluster.evidence import CANNOT_LINK, MUST_LINK, comparators, score_pairs
 from .cluster.features import build_features
-from .cluster.graph import cluster, scored_edges
+from .cluster.graph import cluster, component_labels, scored_edges
 from .consensus import reconcile_event
 from .errors import FieldProblem, ReportError
-from .models import BatchResult, Event, Evidence, Interval, Link, PairExplanation, Reject, Report
+from .models import BatchResult, Constraints, Event, Evidence, Interval, Link, PairExplanation, Reject, Report
 from .normalise import normalise_report
 from .profile import Profile
 
@@ -149,16 +149,44 @@ def event_id(reports: Iterable[Report]) -> str:
     return "E-" + hashlib.sha1(f"{first[0]}\x1f{first[1]}".encode()).hexdigest()[:12]
 
 
-def cluster_reports(reports: list[Report], profile: Profile,
-                    progress: Progress | None = None) -> list[list[Report]]:
-    """Group normalised reports into events (lists of reports)."""
+def cluster_reports(reports: list[Report], profile: Profile, progress: Progress | None = None, *,
+                    constraints: Constraints | None = None) -> list[list[Report]]:
+    """Group normalised reports into events (lists of reports), under an analyst's ``constraints`` if any."""
+    return [g for _, g in _cluster(reports, profile, progress, constraints, labels=False)]
+
+
+def cluster_components(reports: list[Report], profile: Profile, progress: Progress | None = None, *,
+                       constraints: Constraints | None = None) -> list[tuple[int, list[Report]]]:
+    """Like ``cluster_reports``, each group with the index (into ``reports``) of the first report of its
+    connected component: groups of one component were decided together, those of different components were not
+    (an incremental update recomputes whole components, see ``incremental``)."""
+    return _cluster(reports, profile, progress, constraints, labels=True)
+
+
+def _cluster(reports: list[Report], profile: Profile, progress: Progress | None, constraints: Constraints | None, *,
+             labels: bool) -> list[tuple[int, list[Report]]]:
     if not reports:
         return []
     feats = build_features(reports, profile)
     comps = comparators(profile)
     a, b, w = scored_edges(feats, comps, profile,
                            progress=None if progress is None else (lambda k: progress("cluster", k)))
-    return [[reports[i] for i in group] for group in cluster(feats, a, b, w, profile)]
+    cannot = None
+    if constraints:
+        index = {r.key: i for i, r in enumerate(reports)}
+        must = [(index[x], index[y]) for x, y in constraints.must if x in index and y in index]
+        if must:
+            ma, mb = np.array(must, dtype=np.int64).T
+            a, b, w = np.concatenate([a, ma]), np.concatenate([b, mb]), np.concatenate([w, np.full(len(ma), MUST_LINK)])
+        split = [(index[x], index[y]) for x, y in constraints.cannot if x in index and y in index]
+        if split:
+            ca, cb = np.array(split, dtype=np.int64).T
+            cannot = (ca, cb)
+    groups = cluster(feats, a, b, w, profile, cannot=cannot)
+    if not labels:
+        return [(0, [reports[i] for i in g]) for g in groups]
+    label = component_labels(feats, a, b, w)
+    return [(int(label[g[0]]), [reports[i] for i in g]) for g in groups]
 
 
 def build_event(members: list[Report], profile: Profile, *, links: bool = False) -> Event:

@@ -16,13 +16,14 @@
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable
 
 import networkx as nx
 import numpy as np
 
 from ..profile import ClusteringSpec, Profile
-from .evidence import MUST_LINK, Comparator, score_pairs
+from .evidence import CANNOT_LINK, MUST_LINK, Comparator, score_pairs
 from .features import Features
 
 BLOCK = 50_000
@@ -94,20 +95,25 @@ def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         label = new
 
 
-def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: Profile) -> list[list[int]]:
+def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: Profile,
+            cannot: tuple[np.ndarray, np.ndarray] | None = None) -> list[list[int]]:
     """Clusters of report indices from scored edges. Components are walked as slices of arrays sorted by
-    component, so that no per-report Python structure is built for the million reports that need none."""
-    # lineage-level edges: the strongest evidence between any revision of one and any revision of the other
-    la, lb = f.lineage[a], f.lineage[b]
-    keep = la != lb
-    la, lb, lw = np.minimum(la[keep], lb[keep]), np.maximum(la[keep], lb[keep]), w[keep]
-    label = components(f.n, np.concatenate([la, a]), np.concatenate([lb, b]))
+    component, so that no per-report Python structure is built for the million reports that need none.
+    ``cannot`` holds pairs of reports an analyst split apart; pairs an analyst joined come as ``MUST_LINK`` edges."""
+    label, la, lb, lw = _lineage_edges(f, a, b, w)
     by_label = np.argsort(label, kind="stable")
     cuts = np.flatnonzero(np.diff(label[by_label])) + 1
     edge_label = label[la]
     order = np.argsort(edge_label, kind="stable")
     la, lb, lw, edge_label = la[order], lb[order], lw[order], edge_label[order]
     easy = _easy_components(f, label, la, lb)
+    split: dict[int, list[tuple[int, int]]] = {}  # per component label, the lineage pairs kept apart
+    if cannot is not None and len(cannot[0]):
+        ca, cb = f.lineage[cannot[0]], f.lineage[cannot[1]]
+        for x, y in zip(ca.tolist(), cb.tolist(), strict=True):
+            if x != y and label[x] == label[y]:
+                split.setdefault(int(label[x]), []).append((min(x, y), max(x, y)))
+                easy[label[x]] = False
     out: list[list[int]] = []
     for members_arr in np.split(by_label, cuts):
         members = members_arr.tolist()
@@ -123,10 +129,29 @@ def cluster(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray, profile: P
         for x, y, wt in zip(la[s:e].tolist(), lb[s:e].tolist(), lw[s:e].tolist(), strict=True):
             if wt > pairs.get((x, y), -np.inf):
                 pairs[(x, y)] = wt
+        for pair in split.get(int(lab), ()):
+            pairs[pair] = CANNOT_LINK
         source = {n: int(f.source[ms[0]]) for n, ms in nodes.items()}
         for group in _merge(nodes, pairs, source, _lineage_spans(f, nodes), profile.clustering):
             out.append([i for n in group for i in nodes[n]])
     return out
+
+
+def _lineage_edges(f: Features, a: np.ndarray, b: np.ndarray,
+                   w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The component label of every report, and the lineage-level edges (the strongest evidence between any
+    revision of one lineage and any revision of the other) as (low lineage, high lineage, weight)."""
+    la, lb = f.lineage[a], f.lineage[b]
+    keep = la != lb
+    la, lb, lw = np.minimum(la[keep], lb[keep]), np.maximum(la[keep], lb[keep]), w[keep]
+    label = components(f.n, np.concatenate([la, a]), np.concatenate([lb, b]))
+    return label, la, lb, lw
+
+
+def component_labels(f: Features, a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Per report, the smallest report index of its connected component: the parts of the problem that are
+    clustered independently of each other (what an incremental update must recompute together)."""
+    return _lineage_edges(f, a, b, w)[0]
 
 
 def _easy_components(f: Features, label: np.ndarray, la: np.ndarray, lb: np.ndarray) -> np.ndarray:
@@ -166,18 +191,23 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
     # apart exactly when one's latest start is split_gap past the other's earliest end
     late_lo = {n: span[n][0] for n in nodes}
     early_hi = {n: span[n][1] for n in nodes}
-    link: dict[int, dict[int, tuple[float, int]]] = {n: {} for n in nodes}  # summed weight, edge count
+    # summed weight, edge count, analyst joins (MUST_LINK edges, which override both constraints)
+    link: dict[int, dict[int, tuple[float, int, int]]] = {n: {} for n in nodes}
     for x, y, wt in g.edges(data="weight"):
-        link[x][y] = link[y][x] = (wt, 1)
+        link[x][y] = link[y][x] = (wt, 1, int(wt >= MUST_LINK / 2))
     version = dict.fromkeys(nodes, 0)
     heap: list[tuple[float, int, int, int, int]] = []
 
     def push(x: int, y: int) -> None:
+        total, count, forced = link[x][y]
+        if forced:
+            a, b = min(x, y), max(x, y)
+            heapq.heappush(heap, (-math.inf, a, b, version[a], version[b]))
+            return
         if sources[x] & sources[y]:
             return  # constraints only tighten as clusters grow: this pair never becomes possible again
         if late_lo[y] - early_hi[x] >= split_gap or late_lo[x] - early_hi[y] >= split_gap:
             return
-        total, count = link[x][y]
         size = len(clusters[x]) * len(clusters[y])
         avg = (total + non_edge * (size - count)) / size
         if avg > threshold:
@@ -198,11 +228,11 @@ def _merge(nodes: dict[int, list[int]], pairs: dict[tuple[int, int], float], sou
         early_hi[x] = min(early_hi[x], early_hi.pop(y))
         version[x] += 1
         del link[x][y]
-        for z, (total, count) in link.pop(y).items():
+        for z, (total, count, forced) in link.pop(y).items():
             if z == x:
                 continue
-            t0, c0 = link[x].get(z, (0.0, 0))
-            link[x][z] = link[z][x] = (t0 + total, c0 + count)
+            t0, c0, f0 = link[x].get(z, (0.0, 0, 0))
+            link[x][z] = link[z][x] = (t0 + total, c0 + count, f0 + forced)
             del link[z][y]
         for z in link[x]:
             push(x, z)
