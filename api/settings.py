@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 2 * 1024**3  # archives uploaded to POST /batches, streamed to disk
     batch_chunk: int = 500  # reports per transaction in a batch: the unit a killed batch resumes from
     write_retries: int = 8
+    batch_stale_seconds: float = 30.0  # a running batch whose runner has not beaten for this long is resumed
 
     @field_validator("api_keys", mode="before")
     @classmethod

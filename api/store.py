@@ -165,17 +165,29 @@ class Store:
             self._cache.popitem(last=False)
         return report
 
-    def canonical_source(self, name: str) -> str | None:
-        return self.profile.runtime().source(name)
+    def canonical_source(self, name: str) -> str:
+        """The canonical code of an agency name, as the normaliser resolves it ("防衛省" -> "JMOD")."""
+        return self.profile.runtime().source(name)[0]
 
     # -------------------------------------------------------------------------------- submitting
 
-    def submit(self, records: Sequence[Any], *, actor: str, allowed: set[str] | None = None,
+    def submit(self, records: Sequence[Any], *, actor: str, allowed: set[str] | frozenset[str] | None = None,
                batch_id: str | None = None, lines: Sequence[int | None] | None = None,
                origin: str | None = None, lenient: bool = False) -> Submitted:
         """Store and reconcile reports. Strict (the API): any invalid record, a source the key may not submit
         as, or an id reused with other content refuses the whole submission. ``lenient`` (batches): those
         records become rejects and the others are stored."""
+        incoming, rejects = self.prepare(records, allowed=allowed, lines=lines, origin=origin, lenient=lenient)
+        result = self.db.write(lambda conn: self.apply(conn, incoming, actor=actor, batch_id=batch_id,
+                                                       lenient=lenient))
+        result.rejects = rejects + result.rejects
+        return result
+
+    def prepare(self, records: Sequence[Any], *, allowed: set[str] | frozenset[str] | None = None,
+                lines: Sequence[int | None] | None = None, origin: str | None = None,
+                lenient: bool = False) -> tuple[list[_Incoming], list[dict[str, Any]]]:
+        """The part of a submission that needs no database: normalisation and the checks on each record alone.
+        Returns the records to apply and (lenient) the rejects."""
         incoming, problems = self.normalise(records, origin=origin, lines=lines)
         rejects: list[dict[str, Any]] = []
         if problems:
@@ -215,12 +227,11 @@ class Store:
         for i, why in dupes:
             rejects.append({"line": i.line, "id": i.report.id, "source": i.report.source,
                             "errors": [{"field": "id", "reason": why}]})
-        result = self.db.write(lambda conn: self._submit(conn, list(unique.values()), actor, batch_id, lenient))
-        result.rejects = rejects + result.rejects
-        return result
+        return list(unique.values()), rejects
 
-    def _submit(self, conn: Connection, incoming: list[_Incoming], actor: str, batch_id: str | None,
-                lenient: bool) -> Submitted:
+    def apply(self, conn: Connection, incoming: list[_Incoming], *, actor: str, batch_id: str | None = None,
+              lenient: bool = False) -> Submitted:
+        """Within a write transaction: store prepared records and reconcile what they touch."""
         out = Submitted()
         now = time.time()
         existing = self._rows_by_key(conn, [i.report.key for i in incoming])

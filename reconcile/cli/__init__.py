@@ -4,6 +4,7 @@ This package is the library's edge: it opens files, prints, and exits with a sta
 comes from the pure core (``reconcile.pipeline`` and friends).
 """
 
+from . import serve as _serve  # noqa: F401  (registers the serve and keys commands)
 from .app import app, main
 
 __all__ = ["app", "main"]
