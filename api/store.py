@@ -409,7 +409,7 @@ class Store:
                 assigned[best] = pk
             else:
                 redirect[pk] = best
-        old_conflicts = self._active_conflicts(conn, list(old_events))
+        old_conflicts = self._conflict_rows(conn, list(old_events))
         carried: dict[tuple[str, str], Any] = {}  # (field, signature) -> a review to carry across a merge/split
         for cs in old_conflicts.values():
             for c in cs.values():
@@ -461,8 +461,10 @@ class Store:
             target = group_event[g][1]
             old = old_events[pk]
             for c in old_conflicts.get(pk, {}).values():
-                conn.execute(update(ConflictRow).where(ConflictRow.pk == c.pk).values(active=False, updated_at=now))
-                out.cleared.append(self._conflict_brief(c, old.id))
+                if c.active:
+                    conn.execute(update(ConflictRow).where(ConflictRow.pk == c.pk).values(active=False,
+                                                                                          updated_at=now))
+                    out.cleared.append(self._conflict_brief(c, old.id))
             conn.execute(update(EventRow).where(or_(EventRow.pk == pk, EventRow.redirect_to == old.id))
                          .values(redirect_to=target, n_reports=0, n_major=0, n_minor=0, n_open=0, review="none",
                                  updated_at=now))
@@ -506,7 +508,8 @@ class Store:
             "doc": orjson.dumps(doc).decode(),
         }
 
-    def _active_conflicts(self, conn: Connection, event_pks: list[int]) -> dict[int, dict[str, Any]]:
+    def _conflict_rows(self, conn: Connection, event_pks: list[int]) -> dict[int, dict[str, Any]]:
+        """Every conflict row (active or cleared) of the events, by event and field."""
         out: dict[int, dict[str, Any]] = defaultdict(dict)
         for part in _chunks(event_pks):
             for c in conn.execute(select(ConflictRow).where(ConflictRow.event_pk.in_(list(part)))):
@@ -573,6 +576,83 @@ class Store:
                 pair = pair_key((c.a_source, c.a_id), (c.b_source, c.b_id))
                 (must if c.kind == "must" else cannot).add(pair)
         return Constraints(must=frozenset(must), cannot=frozenset(cannot))
+
+    # -------------------------------------------------------------------------------- bulk import
+
+    def bulk_import(self, records: Sequence[Any], *, actor: str = "import", origin: str | None = None,
+                    progress: Any = None) -> tuple[int, list[dict[str, Any]]]:
+        """Load an archive into an EMPTY store at batch speed: the batch pipeline clusters everything at once,
+        then rows are written in bulk, in one transaction. The result is the store that submitting the same
+        records one by one would build (ids aside). Returns (reports stored, rejects)."""
+        from reconcile.pipeline import InputRecord, normalise_all
+
+        inputs = [r if isinstance(r, InputRecord) else InputRecord(r, origin) for r in records]
+        reports, rejects = normalise_all(inputs, self.profile)
+        reports.sort(key=lambda r: r.key)
+        groups = cluster_components(reports, self.profile)
+        if progress:
+            progress("clustered", len(reports))
+
+        def work(conn: Connection) -> int:
+            if conn.execute(select(func.count()).select_from(ReportRow)).scalar_one():
+                raise Invalid("bulk import needs an empty store; submit to a store in use through /batches",
+                              [{"field": "store", "reason": "not empty"}])
+            now = time.time()
+            pk_of = {r.key: k + 1 for k, r in enumerate(reports)}
+            width = 0.0
+            event_rows, conflict_rows, report_event = [], [], {}
+            used: set[str] = set()
+            for g, (label, members) in enumerate(groups, 1):
+                event = build_event(members, self.profile)
+                doc = event_dict(event, self.profile)
+                eid = doc["id"]
+                n = 1
+                while eid in used:
+                    n += 1
+                    eid = f"{doc['id']}-{n}"
+                used.add(eid)
+                doc["id"] = eid
+                cols = self._event_columns(doc)
+                total = len(doc["conflicts"])
+                event_rows.append({"pk": g, "id": eid, "created_at": now, "updated_at": now, **cols,
+                                   "n_open": total, "review": "unreviewed" if total else "none"})
+                for c in doc["conflicts"]:
+                    conflict_rows.append({"event_pk": g, "field": c["field"], "severity": c["severity"],
+                                          "message": c["message"], "values": orjson.dumps(c["values"]).decode(),
+                                          "signature": _signature(c), "active": True, "status": "open",
+                                          "created_at": now, "updated_at": now})
+                for r in members:
+                    report_event[r.key] = (g, label + 1)
+            for part in _chunks(event_rows, 5000):
+                conn.execute(insert(EventRow), list(part))
+            for part in _chunks(conflict_rows, 5000):
+                conn.execute(insert(ConflictRow), list(part))
+            rows = []
+            for r in reports:
+                rec = inputs[r.position].parsed().data
+                lo, hi = time_span(r, self.profile)
+                if math.isfinite(hi - lo):
+                    width = max(width, hi - lo)
+                g, comp = report_event[r.key]
+                rows.append({"pk": pk_of[r.key], "source": r.source, "report_id": r.id, "digest": _digest(rec),
+                             "raw": orjson.dumps(rec).decode(), "supersedes": r.supersedes, "t_lo": lo, "t_hi": hi,
+                             "component": comp, "event_pk": g, "batch_id": None, "submitted_by": actor,
+                             "received_at": now})
+                if len(rows) == 5000:
+                    conn.execute(insert(ReportRow), rows)
+                    rows = []
+            if rows:
+                conn.execute(insert(ReportRow), rows)
+            conn.execute(delete(MetaRow).where(MetaRow.key == "max_width"))
+            conn.execute(insert(MetaRow).values(key="max_width", value=width))
+            if conn.dialect.name == "postgresql":  # explicit pks: move the sequences past them
+                for table in ("reports", "events"):
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'pk'), "
+                                         f"(SELECT COALESCE(MAX(pk), 1) FROM {table}))")
+            return len(reports)
+
+        stored = self.db.write(work)
+        return stored, [r.model_dump() for r in rejects]
 
     # -------------------------------------------------------------------------------- analyst overrides
 
