@@ -395,8 +395,8 @@ class Store:
         assigned: dict[int, int] = {}  # group index -> old event pk
         member_groups: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         for g, (_, members) in enumerate(groups):
-            for r in members:
-                pk = rows[r.key].event_pk
+            for rep in members:
+                pk = rows[rep.key].event_pk
                 if pk is not None:
                     member_groups[pk][g] += 1
         redirect: dict[int, int] = {}  # old event pk -> group index that absorbed it
@@ -424,7 +424,9 @@ class Store:
                 doc = event_dict(event, self.profile)
                 doc["id"] = new_id
                 pk = conn.execute(insert(EventRow).values(id=new_id, created_at=now, updated_at=now,
-                                                          **self._event_columns(doc))).inserted_primary_key[0]
+                                                          **self._event_columns(doc))).inserted_primary_key
+                assert pk is not None
+                pk = pk[0]
                 conn.execute(insert(AuditRow).values(
                     event_id=new_id, actor=actor, action="created",
                     detail=orjson.dumps({**reason, "reports": [list(r.key) for r in members],
@@ -535,7 +537,9 @@ class Store:
                            "reviewed_by": prior.reviewed_by, "reviewed_at": prior.reviewed_at}
                           if prior is not None else {"status": "open"})
                 cpk = conn.execute(insert(ConflictRow).values(event_pk=pk, field=fld, active=True, created_at=now,
-                                                              **base, **review)).inserted_primary_key[0]
+                                                              **base, **review)).inserted_primary_key
+                assert cpk is not None
+                cpk = cpk[0]
                 out.created.append({"id": cpk, "event": eid, "field": fld, "severity": c["severity"],
                                     "message": c["message"]})
                 n_open += review["status"] == "open"
@@ -567,7 +571,8 @@ class Store:
         return {"id": c.pk, "event": eid, "field": c.field, "severity": c.severity, "message": c.message}
 
     def _constraints(self, conn: Connection, keys: set[Key]) -> Constraints:
-        must, cannot = set(), set()
+        must: set[tuple[Key, Key]] = set()
+        cannot: set[tuple[Key, Key]] = set()
         ks = sorted(keys)
         for part in _chunks(ks):
             q = select(ConstraintRow).where(or_(tuple_(ConstraintRow.a_source, ConstraintRow.a_id).in_(list(part)),
@@ -837,9 +842,9 @@ class Store:
         with self.db.read() as conn:
             ra = self._rows_by_key(conn, [a]).get(a)
             rb = self._rows_by_key(conn, [b]).get(b)
-        for k, r in ((a, ra), (b, rb)):
-            if r is None:
-                raise NotFound(f"no {k[0]} report {k[1]!r}")
+        if ra is None or rb is None:
+            k = a if ra is None else b
+            raise NotFound(f"no {k[0]} report {k[1]!r}")
         x, y = self._report(ra.pk, ra.digest, ra.raw), self._report(rb.pk, rb.digest, rb.raw)
         ex = explain_pair(x, y, self.profile, same_event=ra.event_pk == rb.event_pk)
         return {"a": list(a), "b": list(b), "score": round(ex.score, 3), "decision": ex.decision,
