@@ -400,10 +400,8 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
     def get_report(source: str, report_id: str, who: Anyone) -> Any:
         """A report as submitted (verbatim) and as normalised, each value with its original text and rule."""
         canonical = store.canonical_source(source)
-        if "read" not in who.permissions and not who.may_submit_as(canonical):
+        if "read" not in who.permissions and not who.may_submit_as(canonical):  # a submitter reads its own sources
             raise ApiError(403, "forbidden", f"the key {who.name!r} may not read reports of {canonical}")
-        if "read" not in who.permissions and "submit" not in who.permissions:
-            raise ApiError(403, "forbidden", f"the key {who.name!r} may not read reports")
         return store.get_report(source, report_id)
 
     def event_filters(

@@ -900,7 +900,7 @@ class Store:
         with self.db.read() as conn:
             total = conn.execute(select(func.count()).select_from(EventRow).where(*where)).scalar_one()
             rows = list(conn.execute(select(EventRow).where(*where)
-                                     .order_by(EventRow.t_best.desc(), EventRow.pk.desc())
+                                     .order_by(EventRow.t_best.desc().nulls_last(), EventRow.pk.desc())
                                      .limit(limit).offset(offset)))
         return {"total": total, "limit": limit, "offset": offset, "items": [self._event_summary(r) for r in rows]}
 
@@ -913,7 +913,7 @@ class Store:
         return out
 
     def iter_event_docs(self, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:
-        """Every matching event's document, in time order, read in pages (exports of any size)."""
+        """Every matching event's document, oldest first, read in pages of 1000 (exports of any size)."""
         where = self._event_filters(filters)
         last: tuple[float, int] | None = None
         while True:
@@ -943,7 +943,7 @@ class Store:
                                                                            EventRow.pk == ConflictRow.event_pk)
             total = conn.execute(select(func.count()).select_from(ConflictRow)
                                  .join(EventRow, EventRow.pk == ConflictRow.event_pk).where(*where)).scalar_one()
-            rows = list(conn.execute(base.where(*where).order_by(EventRow.t_best.desc(), ConflictRow.pk)
+            rows = list(conn.execute(base.where(*where).order_by(EventRow.t_best.desc().nulls_last(), ConflictRow.pk)
                                      .limit(limit).offset(offset)))
         return {"total": total, "limit": limit, "offset": offset,
                 "items": [self._conflict_dict(r, r.event_id) for r in rows]}
