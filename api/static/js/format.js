@@ -1,0 +1,103 @@
+// Times in UTC and in the profile's local zones (KST, JST), numbers with units, durations.
+
+export const LOCAL_ZONES = [
+  { zone: "Asia/Seoul", label: "KST" },
+  { zone: "Asia/Tokyo", label: "JST" },
+];
+
+const formatters = new Map();
+function formatter(zone) {
+  if (!formatters.has(zone)) {
+    formatters.set(zone, new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      second: "2-digit", hourCycle: "h23",
+    }));
+  }
+  return formatters.get(zone);
+}
+
+function parts(date, zone) {
+  const p = Object.fromEntries(formatter(zone).formatToParts(date).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, time: p.second === "00" ? `${p.hour}:${p.minute}` : `${p.hour}:${p.minute}:${p.second}` };
+}
+
+export function toDate(value) {
+  if (value === null || value === undefined || value === "") return null;
+  const d = typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** "2022-01-04 23:07:30 UTC" */
+export function utc(value) {
+  const d = toDate(value);
+  if (!d) return "—";
+  const p = parts(d, "UTC");
+  return `${p.date} ${p.time} UTC`;
+}
+
+/** [{labels: "KST/JST", text: "2022-01-05 08:07:30"}]: zones that show the same wall time share one line. */
+export function localTimes(value) {
+  const d = toDate(value);
+  if (!d) return [];
+  const out = [];
+  for (const { zone, label } of LOCAL_ZONES) {
+    const p = parts(d, zone);
+    const text = `${p.date} ${p.time}`;
+    const same = out.find((o) => o.text === text);
+    if (same) same.labels += `/${label}`;
+    else out.push({ labels: label, text });
+  }
+  return out;
+}
+
+export function localLine(value) {
+  return localTimes(value).map((l) => `${l.text} ${l.labels}`).join(" · ");
+}
+
+/** A time interval, compactly: the date once when both ends share it. */
+export function utcRange(low, high) {
+  const a = toDate(low), b = toDate(high);
+  if (!a || !b) return "—";
+  const pa = parts(a, "UTC"), pb = parts(b, "UTC");
+  if (pa.date === pb.date) return `${pa.date} ${pa.time}–${pb.time} UTC`;
+  return `${pa.date} ${pa.time} – ${pb.date} ${pb.time} UTC`;
+}
+
+export function duration(seconds) {
+  const s = Math.abs(seconds);
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${+(s / 3600).toFixed(1)} h`;
+  return `${+(s / 86400).toFixed(1)} days`;
+}
+
+export function number(x) {
+  if (x === null || x === undefined || Number.isNaN(x)) return "—";
+  const abs = Math.abs(x);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  return (+x.toFixed(digits)).toLocaleString("en-US");
+}
+
+export function withUnit(x, unit) {
+  if (x === null || x === undefined) return "—";
+  return unit && unit !== "count" ? `${number(x)} ${unit}` : number(x);
+}
+
+/** "450–550 km" or "500 km" when the interval is a point. */
+export function interval(low, high, unit) {
+  if (low === null || low === undefined) return "—";
+  if (high === null || high === undefined || low === high) return withUnit(low, unit);
+  const u = unit && unit !== "count" ? ` ${unit}` : "";
+  return `${number(low)}–${number(high)}${u}`;
+}
+
+/** An audit time (epoch seconds) as UTC. */
+export function when(epoch) {
+  return utc(epoch);
+}
+
+/** ISO date (YYYY-MM-DD) of a value, UTC. */
+export function isoDay(value) {
+  const d = toDate(value);
+  return d ? parts(d, "UTC").date : "";
+}
