@@ -64,12 +64,14 @@ export function query(params) {
   return text ? `?${text}` : "";
 }
 
-/** POST /batches with a multipart `file`, reporting upload progress (0..1) as it goes. Resolves to the batch. */
+/** POST /batches with the file as the raw body (streamed to disk by the service, no multipart parsing), reporting
+ *  upload progress (0..1) as it goes. The format comes from the choice made, else from the name and content. */
 export function uploadArchive(file, { format, onProgress, onXhr } = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/batches${query({ filename: file.name, format })}`);
     for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
     xhr.upload.addEventListener("progress", (e) => {
       if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total, e.loaded, e.total);
     });
@@ -81,9 +83,7 @@ export function uploadArchive(file, { format, onProgress, onXhr } = {}) {
     });
     xhr.addEventListener("error", () => reject(new ApiError(0, null, "the upload failed (network error)")));
     xhr.addEventListener("abort", () => reject(new ApiError(0, null, "the upload was cancelled")));
-    const form = new FormData();
-    form.append("file", file, file.name);
     if (onXhr) onXhr(xhr);
-    xhr.send(form);
+    xhr.send(file);
   });
 }

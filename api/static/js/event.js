@@ -100,7 +100,7 @@ function charts(doc, columns, byField) {
   return figures.length ? h("div", { class: "charts" }, figures) : h("p", { class: "muted" }, "No numeric values reported.");
 }
 
-function history(doc) {
+function revisions(doc) {
   if (!doc.history.length) return h("p", { class: "muted" }, "No report in this event was revised.");
   return h("div", { class: "links" }, doc.history.map((rev) => h("div", { class: "link" },
     h("h3", {}, sourceBadge(rev.source), " ", h("span", { class: "mono" }, rev.report), " → ",
@@ -175,7 +175,7 @@ export async function renderEvent(root, id, opts = {}) {
   if (root.renderToken !== token) return;
   let flash = opts.flash;
   if (doc.id !== id) {
-    history.replaceState(null, "", `#/events/${encodeURIComponent(doc.id)}`);
+    window.history.replaceState(null, "", `#/events/${encodeURIComponent(doc.id)}`);
     flash = flash || { kind: "notice", text: `Event ${id} was merged into ${doc.id}; showing ${doc.id}.` };
   }
   document.title = `Event ${doc.id} · conflict review`;
@@ -202,7 +202,7 @@ export async function renderEvent(root, id, opts = {}) {
     section("reports", "Reports side by side", reportsTable(doc, columns, byField)),
     section("intervals", "Intervals by field", charts(doc, columns, byField)),
     section("map", "Where", mapSketch(doc, columns)),
-    section("revisions", "Revision history", history(doc)),
+    section("revisions", "Revision history", revisions(doc)),
     section("evidence", "Evidence that joined the reports", evidence(doc)),
     section("override", "Split or merge", overrideForms(doc, { refresh })),
     section("audit", `Audit log (${audit.length})`, auditLog(audit)));

@@ -179,7 +179,7 @@ export class ListView {
     }
     this.matchInfo.textContent = q ? `${shown} of ${all} on this page match` : "";
     if (fromTyping) {
-      history.replaceState(null, "", `#/${query({ ...this.params, q: this.search.value || undefined })}`);
+      window.history.replaceState(null, "", `#/${query({ ...this.params, q: this.search.value || undefined })}`);
       clearTimeout(this.typing);
       this.typing = setTimeout(() => announce(this.matchInfo.textContent || "Search cleared"), 600);
     }
