@@ -468,8 +468,9 @@ UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, bu
   .filter((el) => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
     && !el.getAttribute('aria-labelledby') && !(el.tagName === 'BUTTON' && el.textContent.trim()))
   .map((el) => el.outerHTML.slice(0, 80))"""
-UNNAMED_IMAGES = """() => [...document.querySelectorAll('svg[role=img]')].filter((svg) => !(svg.getAttribute(
-  'aria-labelledby') || '').split(' ').map((id) => document.getElementById(id)).every((el) => el && el.textContent.trim()))
+UNNAMED_IMAGES = """() => [...document.querySelectorAll('svg[role=img]')]
+  .filter((svg) => !(svg.getAttribute('aria-labelledby') || '').split(' ').map((id) => document.getElementById(id))
+    .every((el) => el && el.textContent.trim()))
   .map((svg) => svg.outerHTML.slice(0, 80))"""
 
 
