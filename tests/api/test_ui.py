@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -36,7 +37,6 @@ from api.ui import STATIC, mount_ui
 from reconcile.cli.serve import load_demo
 
 from .conftest import key_of, key_specs
-from .live import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "launches"
@@ -50,6 +50,12 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
