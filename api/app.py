@@ -33,6 +33,7 @@ from .db import Database
 from .settings import Settings
 from .store import Moved, Store, StoreError
 from .tables import BatchRejectRow, BatchRow
+from .ui import mount_ui
 
 log = logging.getLogger("reconcile.api")
 
@@ -591,6 +592,7 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
         """A batch's progress (0..1), counts, and its rejects (the first 1000; `rejects_total` counts all)."""
         return _batch(batch_id, who)
 
+    mount_ui(app)
     return app
 
 
