@@ -95,6 +95,47 @@ class PlaceSpec(_Spec):
     aliases: list[str] = Field(default_factory=list)
 
 
+class ExtractionFieldSpec(_Spec):
+    """Words around a figure that say which field it is ("altitude of 60 km", "700 km away", "約500km飛翔")."""
+
+    before: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
+    cue_required: bool = True  # False: a figure in this field's unit is this field's even without a cue (Mach)
+
+
+class ExtractionSpec(_Spec):
+    """The vocabulary for reading reports out of prose (``reconcile.extract``): who is speaking, which words
+    attribute a statement, which words tell what a figure measures. Empty by default: a profile without it
+    extracts nothing but what its aliases name."""
+
+    roles: dict[str, str] = Field(default_factory=dict)  # what | when | origin | destination | bearing | count -> field
+    cues: dict[str, list[str]] = Field(default_factory=dict)  # source -> more names in prose (officials' titles)
+    metonyms: dict[str, list[str]] = Field(default_factory=dict)  # source -> names that speak for it with a verb
+    anaphora: dict[str, list[str]] = Field(default_factory=dict)  # source -> phrases referring back to it
+    others: list[str] = Field(default_factory=list)  # speakers who are no source: news agencies, analysts, ...
+    pronouns: list[str] = Field(default_factory=list)  # "it", "he": the last speaker
+    verbs: list[str] = Field(default_factory=list)  # after the speaker: said, put it at, is aware
+    lead_ins: list[str] = Field(default_factory=list)  # before the speaker: according to, citing
+    particles: list[str] = Field(default_factory=list)  # after a speaker in Japanese and Korean: によると, 에 따르면
+    topic_particles: list[str] = Field(default_factory=list)  # after a named speaker only: は, 은, 는
+    continuations: list[str] = Field(default_factory=list)  # ", adding": the speaker goes on after the verb
+    reported: list[str] = Field(default_factory=list)  # reported-speech endings that carry the speaker over
+    titles: list[str] = Field(default_factory=list)  # a heading naming a source with these is the text's issuer
+    launch_words: list[str] = Field(default_factory=list)
+    other_events: list[str] = Field(default_factory=list)  # landing, passing over: a time by these is not the launch
+    background: list[str] = Field(default_factory=list)  # another event: "last week", "days after"
+    negations: list[str] = Field(default_factory=list)  # "not immediately": the clause states nothing
+    anaphoric_types: list[str] = Field(default_factory=list)  # "the missile" refers back; it is no type claim
+    determiners: list[str] = Field(default_factory=list)
+    origin_before: list[str] = Field(default_factory=list)  # "from", "near"
+    origin_after: list[str] = Field(default_factory=list)  # "から", "에서"
+    destination_before: list[str] = Field(default_factory=list)  # "into", "toward"
+    destination_after: list[str] = Field(default_factory=list)  # "に落下", "으로"
+    passing: list[str] = Field(default_factory=list)  # "over", "上空": passed over, not landed in
+    bearing_marks: list[str] = Field(default_factory=list)  # what makes a compass word a bearing: "ward", "方向"
+    fields: dict[str, ExtractionFieldSpec] = Field(default_factory=dict)
+
+
 class Profile(_Spec):
     """An incident kind. Build with ``parse_profile`` or ``load_profile``."""
 
@@ -109,6 +150,7 @@ class Profile(_Spec):
     zones: dict[str, ZoneSpec] = Field(default_factory=dict)
     clustering: ClusteringSpec = Field(default_factory=ClusteringSpec)
     places: list[PlaceSpec] = Field(default_factory=list)
+    extraction: ExtractionSpec = Field(default_factory=ExtractionSpec)
 
     @cached_property
     def _compiled(self) -> Any:
@@ -153,12 +195,24 @@ def _check(profile: Profile) -> list[str]:
                     re.compile(pattern)
                 except re.error as exc:
                     problems.append(f"zones.{zname}.{key}: bad pattern {pattern!r}: {exc}")
+    problems += _extraction_problems(profile)
     ids = [p.id for p in profile.places]
     problems += [f"places: duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
     known = set(ids)
     problems += [f"places.{p.id}.parent: unknown place {p.parent!r}" for p in profile.places
                  if p.parent is not None and p.parent not in known]
     problems += _cycles({p.id: p.parent for p in profile.places}, "places")
+    return problems
+
+
+def _extraction_problems(profile: Profile) -> list[str]:
+    ex = profile.extraction
+    problems = [f"extraction.roles.{role}: unknown field {f!r}" for role, f in ex.roles.items()
+                if f not in profile.fields]
+    problems += [f"extraction.fields.{f}: unknown field" for f in ex.fields if f not in profile.fields]
+    for key in ("cues", "metonyms", "anaphora"):
+        problems += [f"extraction.{key}.{code}: unknown source" for code in getattr(ex, key)
+                     if code not in profile.sources]
     return problems
 
 

@@ -205,11 +205,26 @@ def explain(
 
 @app.command()
 def evaluate(
-    output: Annotated[Path, typer.Argument(help="A `reconcile batch` JSON output.")],
-    truth: Annotated[Path, typer.Option("--truth", "-t", help="The truth file (see docs/formats.md).")],
+    output: Annotated[Path | None, typer.Argument(help="A `reconcile batch` JSON output.")] = None,
+    truth: Annotated[Path | None, typer.Option("--truth", "-t", help="The truth file (see docs/formats.md).")]
+    = None,
+    extraction: Annotated[Path | None, typer.Option(
+        "--extraction", help="Score `reconcile extract` instead: a directory of labelled texts (NAME.txt with "
+                             "NAME.expected.json; each subdirectory scored apart, then all).")] = None,
+    misses: Annotated[bool, typer.Option("--misses", help="With --extraction: list every wrong or missing "
+                                                          "value.")] = False,
+    profile: ProfileOpt = "missile_launch",
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
-    """Pairwise precision/recall/F1 of the clustering and recall / false alarms of major conflicts."""
+    """Pairwise precision/recall/F1 of the clustering and recall / false alarms of major conflicts; with
+    --extraction, field-level precision/recall/F1 of text extraction."""
+    if extraction is not None:
+        from .extract import run_extraction_evaluation
+
+        run_extraction_evaluation(extraction, _profile(profile), as_json=as_json, misses=misses)
+        return
+    if output is None or truth is None:
+        raise typer.BadParameter("give a batch output and --truth (or --extraction DIR)")
     from ..evaluate import evaluate_clusters, render_text
 
     docs = []

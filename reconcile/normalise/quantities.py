@@ -291,3 +291,10 @@ def parse_count(raw: str) -> Interval | FieldProblem:
     if hedge == "about":
         return Interval(max(0.0, count - 1), count + 1, count, "count", raw, "hedge:about")
     return Interval(count, count, count, "count", raw, "exact")
+
+
+# The words the parsers above read, for code that has to find figures in prose before reading them
+# (reconcile.extract): prefixed and suffixed hedges by meaning, and the words a count can be written in.
+HEDGE_PREFIXES: dict[str, tuple[str, ...]] = {"about": _ABOUT, "more": _MORE, "less": _LESS}
+HEDGE_SUFFIXES: dict[str, tuple[str, ...]] = {"about": _SUFFIX_ABOUT, "more": _SUFFIX_MORE, "less": _SUFFIX_LESS}
+COUNT_WORDS: tuple[str, ...] = tuple(w for w in (*_WORDS, *_VAGUE) if w.isascii() and not w[0].isdigit())
