@@ -22,6 +22,7 @@ from .lexicon import Lexicon
 from .text import Folded, Sentence
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|(?<![A-Za-z])and\s+|[\"“‘']\s*)$")
 _GROUP_GAP = re.compile(r"^\s*(?:['’]s|の|\(|（|of|the)?\s*$")
 _PREPOSITION = re.compile(r"(?<![A-Za-z])(?i:in|of|from|to|by|for|with|near|over|against|between|and)\s+$")
 _AND = re.compile(r"^\s*(?:,|and|,\s*and|及び|と|와|과|、)\s*$")
@@ -98,6 +99,8 @@ def find_speakers(text: str, sentence: Sentence, groups: list[_Group], lex: Lexi
             if m is not None:
                 found.append((g, g.end + m.end(), False, True))
             continue
+        if g.kind == "pron" and not _CLAUSE_START.search(text[sentence.start:g.start]):
+            continue  # "the JCS said it detected": the JCS's own words, not a new speaker
         verb = lex.verb_after.match(text, g.end, sentence.end)
         if verb is not None:
             if g.kind == "meto" and _PREPOSITION.search(before):

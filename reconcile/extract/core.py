@@ -71,8 +71,10 @@ def extract_reports(text: str, profile: Profile, *, published: str | None = None
     units = tuple(sorted({f.unit for f in profile.fields.values() if f.kind == "quantity" and f.unit}))
     times = find_times(text)
     figures = [f for f in find_figures(text, lex, units) if not any(t.start < f.end and f.start < t.end for t in times)]
-    types = find_types(text, folded, lex)
-    places = find_places(text, folded, lex)
+    # words inside an agency's name are not values ("위성" in "방위성", "South Korea" in "South Korea's military")
+    names = [(g.start, g.end) for g in speaker_groups if g.kind in ("src", "ana", "other")]
+    types = [p for p in find_types(text, folded, lex) if not _inside(p, names)]
+    places = [p for p in find_places(text, folded, lex) if not _inside(p, names)]
     phrases = [*figures, *times, *types, *places, *find_zones(text, lex), *find_bearings(text, folded, lex, places),
                *find_counts(text, types)]
     phrases += _relative_places(text, figures, places)
@@ -106,6 +108,10 @@ def extract_reports(text: str, profile: Profile, *, published: str | None = None
         if report is not None:
             out.append(report)
     return out
+
+
+def _inside(p: Phrase, spans: list[Span]) -> bool:
+    return any(s < p.end and p.start < e for s, e in spans)
 
 
 def _span(s: Sentence) -> Span:
@@ -209,7 +215,8 @@ def _main_date(text: str, sents: list[Sentence], headings: set[int], times: list
         if n in headings or not lex.launch_words.search(text, s.start, s.end):
             continue
         for p in times:
-            if s.start <= p.start < s.end and not any(a <= p.start < b for a, b in excluded) and (
+            if s.start <= p.start < s.end and not any(a <= p.start < b for a, b in excluded) and \
+                    not lex.verb_before.search(text[s.start:p.start]) and (
                     p.kind == "date" or (p.kind == "clock" and compose._CJK_DAY.search(p.text))):
                 got = _resolve(p, profile, ref)
                 if got is not None:
@@ -272,7 +279,8 @@ def _relative_places(text: str, figures: list[Phrase], places: list[Phrase]) -> 
             place = next((p for p in places if p.start == m.end()), None)
             if place is not None:
                 end = place.end
-                tail = re.match(r"\s*(?:island|Island|Peninsula|peninsula)?(?:,\s*|\s+in\s+)", text[end:end + 20])
+                tail = re.match(r"\s*(?:island|Island|Peninsula|peninsula)?(?:['’]s\s+|,\s*|\s+in\s+)",
+                                text[end:end + 20])
                 nxt = next((p for p in places if tail and p.start == end + tail.end()), None)
                 out.append(Phrase("relative_place", f.start, nxt.end if nxt else end,
                                   text[f.start:nxt.end if nxt else end], place.code))

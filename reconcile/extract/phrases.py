@@ -195,12 +195,15 @@ def find_times(text: str) -> list[Phrase]:
 # categories, places, zones, counts
 
 
+_COUNTED = re.compile(rf"\s(?:{alternation(list(COUNT_WORDS))}|\d{{1,2}})\s+$")  # "the two missiles": "the" counts
+
+
 def find_types(text: str, folded: Folded, lex: Lexicon) -> list[Phrase]:
     out = []
     for code, s, e in lex.types.find(folded):
         words = text[s:e].casefold()
         anaphoric = words in lex.anaphoric_types and (
-            lex.determiner_before.search(text[max(0, s - 12):s]) is not None
+            lex.determiner_before.search(_COUNTED.sub("", text[max(0, s - 24):s])) is not None
             or (not words.isascii() and lex.topic_after.match(text[e:e + 4]) is not None))
         out.append(Phrase("what", s, e, text[s:e], code, field="anaphoric" if anaphoric else ""))
     return out
@@ -237,7 +240,7 @@ def find_zones(text: str, lex: Lexicon) -> list[Phrase]:
         left = re.compile(rf"(?:(?:{word})\s+){{0,2}}(?:(?:the\s+)?(?:{owner}|its|their)\s*)?$", re.I)
         right = re.compile(r"^(?:\s*[(（][^()（）]{0,20}[)）]"  # "（EEZ）"
                            r"|\s*[＝=]\s*[^\s、。,()（）]{1,12}?(?=の|외|밖|外|内|안|\s|、|。|$))?"
-                           r"(?:の?\s*(?:外側|外|内側|内|以外)|\s*(?:밖|바깥|안|내|외)(?![가-힣]))?")  # "外", "밖"
+                           r"(?:の?\s*(?:外側|外|内側|内|以外)|\s*(?:밖|바깥|안|내|외)(?=[에의으]|[^가-힣]|$))?")
         spans: list[tuple[int, int]] = []
         straight = text.replace("’", "'").replace("‘", "'")  # "Japan’s": the owner patterns are written with '
         for m in mention.finditer(straight):

@@ -44,7 +44,10 @@ class Folded:
     def __init__(self, text: str) -> None:
         chars: list[str] = []
         index: list[int] = []
+        self.possessive: set[int] = set()  # folded positions of the "s" of "'s" ("Hokkaido's" folds to "hokkaidos")
         for i, c in enumerate(text):
+            if c in "s" and i and text[i - 1] in "'’" and (i + 1 == len(text) or not text[i + 1].isalnum()):
+                self.possessive.add(len(chars))
             for k in _fold_char(c):
                 if k.isspace():
                     if not chars or chars[-1] == " ":
@@ -96,7 +99,8 @@ class PhraseIndex:
                         continue
                     end = i + len(k)
                     if _is_latin(k):
-                        if not left_ok or (end < n and key[end].isascii() and key[end].isalnum()):
+                        if not left_ok or (end < n and key[end].isascii() and key[end].isalnum()
+                                           and end not in folded.possessive):
                             continue
                     hit = k
                     break

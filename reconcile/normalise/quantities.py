@@ -64,10 +64,10 @@ UNITS: dict[str, dict[str, float]] = {
 
 _ABOUT: tuple[str, ...] = ("about", "around", "approximately", "approx", "roughly", "some", "nearly", "almost", "close to",
           "an estimated", "estimated", "an approximate", "약", "대략", "約", "およそ", "おおよそ", "ca")
-_MORE: tuple[str, ...] = ("more than", "over", "above", "exceeding", "in excess of", "at least", "no less than", "upwards of", "최소", "적어도", "少なくとも", "最低")
+_MORE: tuple[str, ...] = ("more than", "over", "above", "exceeding", "exceeded", "exceeds", "in excess of", "at least", "no less than", "upwards of", "최소", "적어도", "少なくとも", "最低")
 _LESS: tuple[str, ...] = ("less than", "under", "below", "up to", "at most", "no more than", "within", "최대")
 _SUFFIX_ABOUT: tuple[str, ...] = ("여", "余り", "余", "程度", "前後", "ほど", "가량", "정도", "쯤")
-_SUFFIX_MORE: tuple[str, ...] = ("이상", "以上", "超", "超え", "넘게", "넘는", "or more", "or higher", "or above", "or greater",
+_SUFFIX_MORE: tuple[str, ...] = ("を大きく超える", "を大きく超え", "を超える", "を超え", "を上回る", "이상", "以上", "超", "超え", "넘게", "넘는", "or more", "or higher", "or above", "or greater",
                 "or longer", "plus")
 _SUFFIX_LESS: tuple[str, ...] = ("미만", "이하", "以下", "未満", "or less", "or lower", "or below", "or shorter", "이내", "以内")
 
