@@ -171,8 +171,11 @@ class BatchRunner:
                     break
             if chunk and not self._commit(b, chunk, allowed):
                 return
-            if self._stop.is_set():
-                return  # the next runner resumes from the committed offset
+            if self._stop.is_set():  # a graceful stop: hand the batch back, the next runner resumes at once
+                self.db.write(lambda conn: conn.execute(update(BatchRow).where(
+                    BatchRow.id == batch_id, BatchRow.owner == self.owner).values(
+                    status="queued", owner=None, updated_at=time.time())))
+                return
             self.db.write(lambda conn: conn.execute(update(BatchRow).where(
                 BatchRow.id == batch_id, BatchRow.owner == self.owner).values(
                 status="done", updated_at=time.time(), heartbeat=time.time())))

@@ -99,6 +99,7 @@ class _Incoming:
     digest: str
     raw: str
     line: int | None = None
+    repeat: bool = False  # the same report (same content) again within one submission
 
 
 def _digest(record: Any) -> str:
@@ -218,7 +219,9 @@ class Store:
             prev = unique.get(i.report.key)
             if prev is None:
                 unique[i.report.key] = i
-            elif prev.digest != i.digest:
+            elif prev.digest == i.digest:
+                i.repeat = True  # answered as "unchanged", like the same report sent again later
+            else:
                 dupes.append((i, f"id already used in this submission (record {prev.index}) with other content"))
         if dupes and not lenient:
             raise IdConflict("a report id is used twice with different content",
@@ -227,7 +230,7 @@ class Store:
         for i, why in dupes:
             rejects.append({"line": i.line, "id": i.report.id, "source": i.report.source,
                             "errors": [{"field": "id", "reason": why}]})
-        return list(unique.values()), rejects
+        return [i for i in incoming if i.repeat or unique.get(i.report.key) is i], rejects
 
     def apply(self, conn: Connection, incoming: list[_Incoming], *, actor: str, batch_id: str | None = None,
               lenient: bool = False) -> Submitted:
@@ -240,6 +243,8 @@ class Store:
         conflicts: list[tuple[_Incoming, str]] = []
         status: dict[Key, str] = {}
         for i in incoming:
+            if i.repeat:
+                continue
             row = existing.get(i.report.key)
             if row is None:
                 fresh.append(i)
@@ -266,9 +271,11 @@ class Store:
             self._insert(conn, fresh, replaced, actor, batch_id, now)
             self._update_around(conn, [i.report for i in fresh], {row.component for row in replaced.values()},
                                 actor, now, out, reason={"action": "reports_added"})
-        keys = [i.report.key for i in incoming if i.report.key in status]
-        events = self._event_ids_of(conn, keys)
-        out.reports = [{"source": k[0], "id": k[1], "status": status[k], "event": events.get(k)} for k in keys]
+        answered = [i for i in incoming if i.report.key in status]
+        events = self._event_ids_of(conn, [i.report.key for i in answered])
+        out.reports = [{"source": i.report.source, "id": i.report.id,
+                        "status": "unchanged" if i.repeat else status[i.report.key], "event": events.get(i.report.key)}
+                       for i in sorted(answered, key=lambda i: i.index)]
         return out
 
     def _rows_by_key(self, conn: Connection, keys: Sequence[Key]) -> dict[Key, Any]:

@@ -67,8 +67,6 @@ def serve(
                                                     "analyst who may submit for any source.")] = False,
 ) -> None:
     """Run the reconciliation service (HTTP API, OpenAPI docs at /docs)."""
-    import uvicorn
-
     if database_url:
         os.environ["RECONCILE_DATABASE_URL"] = database_url
     if dev or demo:
@@ -85,7 +83,9 @@ def serve(
                   "(malformed examples)")
         out.print("[yellow]development mode:[/] no API key needed; do not expose this server")
     out.print(f"reconcile service on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    from api.server import run
+
+    run(host=host, port=port, workers=workers)
 
 
 @keys_app.command("new")

@@ -24,3 +24,27 @@ def test_two_agencies_make_one_event_with_a_distance_conflict(client) -> None:
     event = client.get(f"/events/{body['reports'][0]['event']}", headers=headers("reader")).json()
     assert sorted(r["source"] for r in event["reports"]) == ["JCS", "JMOD"]
     assert event["conflicts"][0]["status"] == "open"
+
+
+def test_a_report_twice_in_one_submission_is_answered_twice(client) -> None:
+    """The same report twice in one list: created once, the copy answered "unchanged", one row."""
+    r = client.post("/reports", json=[JCS, JCS], headers=headers("jcs"))
+    assert r.status_code == 200, r.text
+    assert [x["status"] for x in r.json()["reports"]] == ["created", "unchanged"]
+    assert client.get("/health").json()["reports"] == 1
+
+
+def test_a_line_repeated_in_a_batch_counts_as_unchanged(client) -> None:
+    """Every line of an archive is accounted for, a repeated line as "unchanged"."""
+    import json
+    import time
+
+    body = (json.dumps(JCS) + "\n") * 2
+    r = client.post("/batches", content=body, headers={**headers("jcs"), "content-type": "application/x-ndjson"})
+    assert r.status_code == 202, r.text
+    batch = r.json()["id"]
+    deadline = time.monotonic() + 30
+    while (b := client.get(f"/batches/{batch}", headers=headers("jcs")).json())["status"] != "done":
+        assert b["status"] in ("queued", "running") and time.monotonic() < deadline, b
+        time.sleep(0.05)
+    assert b["counts"] == {"created": 1, "unchanged": 1, "rejected": 0}
