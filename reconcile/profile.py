@@ -133,6 +133,7 @@ class ExtractionSpec(_Spec):
     destination_after: list[str] = Field(default_factory=list)  # "に落下", "으로"
     passing: list[str] = Field(default_factory=list)  # "over", "上空": passed over, not landed in
     bearing_marks: list[str] = Field(default_factory=list)  # what makes a compass word a bearing: "ward", "方向"
+    echoes: list[str] = Field(default_factory=list)  # "put it at": the figure answers the one said before it
     fields: dict[str, ExtractionFieldSpec] = Field(default_factory=dict)
 
 

@@ -176,3 +176,56 @@ def archives(draw: st.DrawFn, max_size: int = 12) -> list[dict[str, object]]:
             rec["issued_at"] = issued.isoformat()
         out.append(rec)
     return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Prose, for free-text extraction: sentences in the style of wire stories, and arbitrary noise around them.
+
+# agencies as wire stories name them, with the code they stand for
+SPEAKERS = (("JMOD", "Japan's defence ministry"), ("JMOD", "Japan's Defense Ministry"),
+            ("JCS", "South Korea's Joint Chiefs of Staff"), ("JCS", "Seoul's Joint Chiefs of Staff"),
+            ("JCS", "South Korea's military"), ("KCNA", "North Korea's state media"), ("KCNA", "KCNA"),
+            ("INDOPACOM", "U.S. Indo-Pacific Command"), ("JCG", "Japan's coast guard"))
+_WIRE_DISTANCE_UNITS = ("km", "kilometers", "kilometres", "miles")
+
+
+@st.composite
+def wire_distances(draw: st.DrawFn) -> str:
+    """A distance as an English wire story writes it, possibly with the other unit in brackets."""
+    n = draw(st.integers(20, 9000))
+    unit = draw(st.sampled_from(_WIRE_DISTANCE_UNITS))
+    hedge = draw(st.sampled_from(("", "about ", "some ", "more than ", "around ")))
+    text = f"{hedge}{n:,} {unit}"
+    if draw(st.booleans()):
+        other = "miles" if unit != "miles" else "km"
+        text += f" ({round(n / 1.609344) if other == 'miles' else round(n * 1.609344):,} {other})"
+    return text
+
+
+@st.composite
+def wire_sentences(draw: st.DrawFn) -> str:
+    """One sentence of a wire story: an agency saying something about a launch, or background."""
+    speaker = draw(st.sampled_from(SPEAKERS))[1]
+    what = draw(event_types())[1]
+    where = draw(places(LAUNCH_SITES))[1]
+    sea = draw(st.sampled_from(["East Sea", "Sea of Japan"]))
+    forms = [
+        f"{speaker} said the missile flew {draw(wire_distances())}.",
+        f"North Korea fired {draw(st.sampled_from(['two', 'three', 'a', 'one']))} {what} from {where}, "
+        f"{speaker} said.",
+        f"The missile was launched at {draw(st.integers(1, 12))}:{draw(st.integers(0, 59)):02d} "
+        f"{draw(st.sampled_from(['a.m.', 'p.m.']))} and landed in the {sea}, according to {speaker}.",
+        f"{speaker} said it reached an altitude of {draw(wire_distances())} and flew {draw(wire_distances())} "
+        f"{draw(st.sampled_from(['eastward', 'northeast', 'toward the east', '']))}.",
+        f"It was the {draw(st.sampled_from(['third', 'ninth']))} launch this year, {speaker} said.",
+    ]
+    return draw(st.sampled_from(forms))
+
+
+@st.composite
+def wire_stories(draw: st.DrawFn) -> str:
+    """A few paragraphs of wire-story sentences, sometimes with arbitrary text mixed in."""
+    paras = draw(st.lists(st.lists(wire_sentences(), min_size=1, max_size=3), min_size=1, max_size=4))
+    noise = draw(st.lists(st.text(max_size=40), max_size=3))
+    blocks = [" ".join(p) for p in paras] + noise
+    return "\n\n".join(draw(st.permutations(blocks)))

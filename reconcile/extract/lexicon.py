@@ -102,6 +102,7 @@ class Lexicon:
         self.reported = anywhere(ex.reported)
         self.titles = anywhere(ex.titles)
         self.launch_words = anywhere(ex.launch_words)
+        self.echo_before = ends_with(ex.echoes)
         self.other_events = anywhere(ex.other_events)
         self.background = anywhere(ex.background)
         self.negations = anywhere(ex.negations)

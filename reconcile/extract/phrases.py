@@ -99,7 +99,10 @@ def find_figures(text: str, lex: Lexicon, units: tuple[str, ...]) -> list[Phrase
             found.append(Phrase(unit, m.start(), m.end(), m.group()))
             taken.append(m.span())
     found = _join_durations(text, sorted(found, key=lambda p: p.start))
-    return [_assign(text, p, found, lex) for p in found]
+    assigned: list[Phrase] = []
+    for p in found:
+        assigned.append(_assign(text, p, found, lex, assigned))
+    return assigned
 
 
 _GLUE = re.compile(r"^\s*(?:,|and|,\s*and)?\s*$")
@@ -116,7 +119,7 @@ def _join_durations(text: str, figures: list[Phrase]) -> list[Phrase]:
     return out
 
 
-def _assign(text: str, p: Phrase, figures: list[Phrase], lex: Lexicon) -> Phrase:
+def _assign(text: str, p: Phrase, figures: list[Phrase], lex: Lexicon, before: list[Phrase]) -> Phrase:
     after = text[p.end:p.end + 30]
     before_text = text[max(0, p.start - 60):p.start]
     if p.kind == "km":
@@ -142,6 +145,11 @@ def _assign(text: str, p: Phrase, figures: list[Phrase], lex: Lexicon) -> Phrase
         if a:
             dist = a.end()
             best = min(best, (dist, cue.field)) if best else (dist, cue.field)
+    if best is None and lex.echo_before.search(window):
+        # "X said it flew 500 km, while Y put it at 700 km": the field of the figure it answers
+        prev = [q for q in before if q.kind == p.kind and p.start - q.end < 200 and q.field]
+        if prev:
+            best = (0, prev[-1].field)
     if best is None:
         free = [c for c in candidates if not c.cue_required]
         if len(free) == 1:
@@ -185,6 +193,8 @@ def find_times(text: str) -> list[Phrase]:
             s, e = m.start(), m.end()
             while e > s and masked[e - 1].isspace():
                 e -= 1
+            while s < e and masked[s].isspace():
+                s += 1
             if e <= s or any(p.start < e and s < p.end for p in found):
                 continue
             found.append(Phrase(kind, s, e, text[s:e]))
@@ -264,7 +274,7 @@ _COUNT_WORD = alternation([w for w in COUNT_WORDS if w not in ("a", "an", "numbe
 _COUNT_BEFORE = re.compile(
     rf"(?:(?:{_HEDGE_BEFORE})\s+)?(?:{_COUNT_WORD}|(?<![\d,.\-])\d{{1,2}}(?![\d,.:]))"
     r"(?:\s+(?:[A-Za-z][\w\-]*))?(?:\s+(?:[A-Za-z][\w\-]*))?\s+$")
-_COUNTER = re.compile(r"(?<![\d,.])\d{1,3}\s*(?:発|발)")
+_COUNTER = re.compile(r"(?<![\d,.])\d{1,3} ?(?:発|발)(?![射사표견생전행언동])")  # not 発射, 발사, 발표
 
 
 def find_counts(text: str, types: list[Phrase]) -> list[Phrase]:

@@ -71,8 +71,9 @@ def _is_latin(key: str) -> bool:
 class PhraseIndex:
     """Finds known phrases (aliases) in a folded text: leftmost, longest first, Latin phrases on word boundaries.
 
-    A dictionary from first character to the phrases starting with it replaces one alternation of a thousand
-    aliases (the gazetteer's), which Python's regex engine would try one by one at every position."""
+    Phrases are looked up by their first two characters (Latin ones only where a word starts) instead of one
+    alternation of a thousand aliases (the gazetteer's), which Python's regex engine would try one by one at
+    every position."""
 
     def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
         self.by_key: dict[str, str] = {}
@@ -80,9 +81,11 @@ class PhraseIndex:
             key = text_key(phrase)
             if key:
                 self.by_key.setdefault(key, code)
-        self._first: dict[str, list[str]] = {}
+        self._latin: dict[str, list[str]] = {}
+        self._other: dict[str, list[str]] = {}
         for key in sorted(self.by_key, key=len, reverse=True):
-            self._first.setdefault(key[0], []).append(key)
+            table = self._latin if _is_latin(key) else self._other
+            table.setdefault(key[:2], []).append(key)
 
     def find(self, folded: Folded) -> list[tuple[str, int, int]]:
         """(code, start, end) of each phrase occurrence, as original spans, non-overlapping."""
@@ -90,20 +93,18 @@ class PhraseIndex:
         out: list[tuple[str, int, int]] = []
         i, n = 0, len(key)
         while i < n:
-            candidates = self._first.get(key[i])
             hit = None
-            if candidates:
-                left_ok = i == 0 or not key[i - 1].isalnum() or not key[i - 1].isascii()
-                for k in candidates:
-                    if not key.startswith(k, i):
-                        continue
+            word_start = i == 0 or not key[i - 1].isalnum() or not key[i - 1].isascii()
+            if word_start:
+                for k in (*self._latin.get(key[i:i + 2], ()), *self._latin.get(key[i], ())):
                     end = i + len(k)
-                    if _is_latin(k):
-                        if not left_ok or (end < n and key[end].isascii() and key[end].isalnum()
-                                           and end not in folded.possessive):
-                            continue
-                    hit = k
-                    break
+                    if key.startswith(k, i) and (end >= n or not (key[end].isascii() and key[end].isalnum())
+                                                 or end in folded.possessive):
+                        hit = k
+                        break
+            if hit is None and not key[i].isascii():
+                hit = next((k for k in (*self._other.get(key[i:i + 2], ()), *self._other.get(key[i], ()))
+                            if key.startswith(k, i)), None)
             if hit is None:
                 i += 1
                 continue
