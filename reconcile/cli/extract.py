@@ -19,7 +19,7 @@ from ..extract.score import ExtractionCase, ExtractionScores, render_scores, sco
 from ..profile import Profile
 from .app import ProfileOpt, _profile, app
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _read_text(path: str) -> tuple[dict[str, str], str]:
