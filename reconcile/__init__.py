@@ -1,10 +1,11 @@
 """reconcile: reports of one incident from several agencies -> one event, consensus values, conflict flags.
 
 The core is pure: functions over models, no I/O, no environment. Start with ``load_profile`` and
-``reconcile_reports``.
+``reconcile_reports``; ``extract_reports`` turns prose (wire stories, press releases) into input records.
 """
 
 from .errors import InputError, ProfileError, ReconcileError, ReportError
+from .extract import ExtractedReport, extract_reports
 from .models import BatchResult, Conflict, Consensus, Event, Interval, Reject, Report, ReportIn, Term
 from .normalise import normalise_report
 from .pipeline import InputRecord, explain_pair, reconcile_reports
@@ -15,6 +16,7 @@ __all__ = [
     "Conflict",
     "Consensus",
     "Event",
+    "ExtractedReport",
     "InputError",
     "InputRecord",
     "Interval",
@@ -27,6 +29,7 @@ __all__ = [
     "ReportIn",
     "Term",
     "explain_pair",
+    "extract_reports",
     "load_profile",
     "normalise_report",
     "parse_profile",

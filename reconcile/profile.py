@@ -127,6 +127,7 @@ class ExtractionSpec(_Spec):
     negations: list[str] = Field(default_factory=list)  # "not immediately": the clause states nothing
     anaphoric_types: list[str] = Field(default_factory=list)  # "the missile" refers back; it is no type claim
     determiners: list[str] = Field(default_factory=list)
+    origin_area: str | None = None  # a place of the gazetteer: a place within it, in a launch sentence, is the origin
     origin_before: list[str] = Field(default_factory=list)  # "from", "near"
     origin_after: list[str] = Field(default_factory=list)  # "から", "에서"
     destination_before: list[str] = Field(default_factory=list)  # "into", "toward"
@@ -211,6 +212,8 @@ def _extraction_problems(profile: Profile) -> list[str]:
     problems = [f"extraction.roles.{role}: unknown field {f!r}" for role, f in ex.roles.items()
                 if f not in profile.fields]
     problems += [f"extraction.fields.{f}: unknown field" for f in ex.fields if f not in profile.fields]
+    if ex.origin_area is not None and ex.origin_area not in {p.id for p in profile.places}:
+        problems.append(f"extraction.origin_area: unknown place {ex.origin_area!r}")
     for key in ("cues", "metonyms", "anaphora"):
         problems += [f"extraction.{key}.{code}: unknown source" for code in getattr(ex, key)
                      if code not in profile.sources]

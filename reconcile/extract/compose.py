@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import Lexicon
-from .phrases import Phrase
+from .phrases import Phrase, has_day
 
 Span = tuple[int, int]
 
@@ -73,9 +73,6 @@ def figure(scope: Scope, name: str) -> Value | None:
     return None if p is None else Value(p.text, [(p.start, p.end)])
 
 
-_CJK_DAY = re.compile(r"\d\s*[日일]")
-
-
 def launch_time(text: str, scope: Scope, sentence_of: dict[int, Span], lex: Lexicon,
                 main_date: Phrase | None) -> Value | None:
     """The clock time of the launch with its date (see the module docstring)."""
@@ -88,7 +85,7 @@ def launch_time(text: str, scope: Scope, sentence_of: dict[int, Span], lex: Lexi
     if not clocks:
         return Value(dates[0].text, [(dates[0].start, dates[0].end)]) if dates else None
     clock = clocks[0]
-    if _CJK_DAY.search(clock.text):
+    if has_day(clock.text):
         return Value(clock.text, [(clock.start, clock.end)])
     same = [d for d in dates if sentence_of[d.start] == sentence_of[clock.start]]
     date = same[0] if same else dates[0] if dates else main_date

@@ -87,6 +87,7 @@ class Lexicon:
         self.bearings = self._taxonomy_index(profile, self.roles.get("bearing"))
         self.places = PhraseIndex([(p.id, a) for p in profile.places for a in (p.name, *p.aliases)])
         self.place_kind = {p.id: p.kind for p in profile.places}
+        self.origin_area = ex.origin_area if ex.origin_area in self.place_kind else None
         rt = profile.runtime()
         self.gazetteer = rt.gazetteer
         what = self.roles.get("what")

@@ -180,6 +180,12 @@ _DATE_EN = re.compile(
 _MONTH_YEAR = re.compile(rf"(?<![A-Za-z]){_MONTHS}\.?\s+(?:of\s+)?\d{{4}}|(?<![A-Za-z])(?:in|since)\s+(?:19|20)\d\d\b")
 _DATE_CJK = re.compile(rf"(?<!\d){_CJK_DAY}(?![本간間])")
 _ALTERNATE = re.compile(r"\([^()]*\b(?:GMT|UTC)\b[^()]*\)")
+_HAS_DAY = re.compile(r"\d\s*[日일]")
+
+
+def has_day(clock: str) -> bool:
+    """Whether a clock phrase carries its day ("18日午前8時24分ごろ")."""
+    return _HAS_DAY.search(clock) is not None
 
 
 def find_times(text: str) -> list[Phrase]:
