@@ -267,9 +267,12 @@ def test_an_id_reused_with_other_content_is_409(client, changed) -> None:
 
 
 def test_one_list_naming_an_id_twice_with_other_content_is_409(client) -> None:
-    """Within one submission: the same report twice is one report; the same id with other content is 409."""
+    """Within one submission: the same report twice is stored once and every record is answered (the repeat as
+    "unchanged", in the same event); the same id with other content is 409."""
     body = ok(post(client, "jcs", JCS, JCS))
-    assert [r["status"] for r in body["reports"]] == ["created"]
+    assert [r["status"] for r in body["reports"]] == ["created", "unchanged"]
+    assert body["reports"][0]["event"] == body["reports"][1]["event"] is not None
+    assert ok(client.get("/health"))["reports"] == 1
     err = error(post(client, "jmod", JMOD, {**JMOD, "distance": "800 km"}), 409, "id_conflict")
     assert [(p["record"], p["field"]) for p in err["problems"]] == [(1, "id")]
     error(client.get("/reports/JMOD/jmod-1", headers=headers("reader")), 404, "not_found")
