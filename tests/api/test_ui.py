@@ -308,10 +308,11 @@ def test_seed_event_shows_the_distance_conflict_highlighted(tab: Page, server: T
     card = tab.locator("article.conflict[data-field='distance']")
     expect(card.locator(".message")).to_have_text(SEED_MESSAGE)
     expect(card).to_have_attribute("data-status", "open")
+    expect(card.locator("figure.chart g.row.conflict")).to_have_count(2)
 
     for field in ("time", "distance", "count"):
-        expect(tab.locator(f"figure.chart[data-field='{field}'] svg[role='img']")).to_be_visible()
-    chart = tab.locator("figure.chart[data-field='distance']")
+        expect(tab.locator(f"#intervals figure.chart[data-field='{field}'] svg[role='img']")).to_be_visible()
+    chart = tab.locator("#intervals figure.chart[data-field='distance']")
     expect(chart.locator("g.row.conflict")).to_have_count(2)
     expect(chart.locator("desc")).to_contain_text("Consensus: 450–725 km, best 500")
     sketch = tab.locator("svg.map-sketch")
@@ -532,7 +533,9 @@ def test_a_phone_width_needs_no_sideways_scrolling(browser: Browser, server: Thr
 
 def test_screenshot_of_the_event_page(tab: Page, server: ThreadServer, tmp_path: Path) -> None:
     """The event page renders to an image (written to RECONCILE_UI_SCREENSHOT when set: the README's)."""
+    tab.set_viewport_size({"width": 1440, "height": 1860})
     open_event(tab, seed_event(server))
+    expect(tab.locator("#intervals figure.chart[data-field='distance']")).to_be_visible()
     target = Path(os.environ.get("RECONCILE_UI_SCREENSHOT") or tmp_path / "event.png")
     tab.screenshot(path=str(target), full_page=False)
     assert target.stat().st_size > 10_000

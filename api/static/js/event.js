@@ -82,21 +82,22 @@ function reportsTable(doc, columns, byField) {
       h("thead", {}, head), h("tbody", {}, rows)));
 }
 
+/** The interval chart of one numeric field, or null when no current report gives it. */
+function chartFor(doc, columns, byField, f) {
+  if (!NUMERIC.has(f.kind)) return null;
+  const c = byField[f.name];
+  const rows = columns.filter((r) => r.values[f.name] && r.values[f.name].low !== undefined).map((r) => {
+    const v = r.values[f.name];
+    return { label: r.source, source: r.source, report: r.id, low: v.low, high: v.high, best: v.best, raw: v.raw,
+      conflict: !!(c && c.values.some((x) => x.report === r.id)) };
+  });
+  if (!rows.length) return null;
+  return intervalChart({ field: f.name, kind: f.kind, unit: f.kind === "count" ? null : f.unit, rows,
+    consensus: doc[f.name], severity: c ? c.severity : null });
+}
+
 function charts(doc, columns, byField) {
-  const figures = [];
-  for (const f of getProfile().fields) {
-    if (!NUMERIC.has(f.kind)) continue;
-    const rows = columns.filter((r) => r.values[f.name] && r.values[f.name].low !== undefined).map((r) => {
-      const v = r.values[f.name];
-      const c = byField[f.name];
-      return { label: r.source, source: r.source, report: r.id, low: v.low, high: v.high, best: v.best, raw: v.raw,
-        conflict: !!(c && c.values.some((x) => x.report === r.id)) };
-    });
-    if (!rows.length) continue;
-    const chart = intervalChart({ field: f.name, kind: f.kind, unit: f.kind === "count" ? null : f.unit, rows,
-      consensus: doc[f.name], severity: byField[f.name] ? byField[f.name].severity : null });
-    if (chart) figures.push(chart);
-  }
+  const figures = getProfile().fields.map((f) => chartFor(doc, columns, byField, f)).filter(Boolean);
   return figures.length ? h("div", { class: "charts" }, figures) : h("p", { class: "muted" }, "No numeric values reported.");
 }
 
@@ -183,6 +184,7 @@ export async function renderEvent(root, id, opts = {}) {
   const columns = current.length ? current : doc.reports;
   const byField = Object.fromEntries(doc.conflicts.map((c) => [c.field, c]));
   const refresh = (next) => renderEvent(root, doc.id, next);
+  const chart = (name) => chartFor(doc, columns, byField, getProfile().fieldByName[name] || { name, kind: "category" });
   const flashBox = h("div", { id: "flash", role: "status" });
   if (flash) {
     flashBox.append(h("div", { class: flash.kind || "success" }, flash.text,
@@ -198,7 +200,7 @@ export async function renderEvent(root, id, opts = {}) {
         ["revisions", "Revisions"], ["evidence", "Evidence"], ["override", "Split & merge"], ["audit", "Audit log"]]
         .map(([sid, t]) => h("li", {}, h("a", { href: `#/events/${encodeURIComponent(doc.id)}`, dataset: { jump: sid } }, t))))),
     summary(doc, columns),
-    section("conflicts", `Conflicts (${doc.conflicts.length})`, conflictCards(doc, { refresh })),
+    section("conflicts", `Conflicts (${doc.conflicts.length})`, conflictCards(doc, { refresh, chart })),
     section("reports", "Reports side by side", reportsTable(doc, columns, byField)),
     section("intervals", "Intervals by field", charts(doc, columns, byField)),
     section("map", "Where", mapSketch(doc, columns)),

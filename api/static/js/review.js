@@ -86,7 +86,7 @@ function conflictCard(doc, c, ctx) {
     h("p", { class: "message" }, c.message),
     h("ul", { class: "small" }, c.values.map((v) => h("li", {}, sourceBadge(v.source), " ", h("span", { class: "mono" }, v.report),
       `: “${v.value}”`, v.low !== undefined ? ` (${v.low === v.high ? v.low : `${v.low}–${v.high}`}${unit ? ` ${unit}` : ""})` : ""))),
-    reviewedLine(c)), form);
+    reviewedLine(c), ctx.chart ? ctx.chart(c.field) : null), form);
 }
 
 export function conflictCards(doc, ctx) {
