@@ -23,7 +23,7 @@ from .text import Folded, Sentence
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|(?<![A-Za-z])and\s+|[\"“‘']\s*)$")
-_GROUP_GAP = re.compile(r"^\s*(?:['’]s|の|\(|（|of|the)?\s*$")
+_GROUP_GAP = re.compile(r"^[ \t]*(?:['’]s|の|\(|（|of|the)?[ \t]*$")  # on one line
 _PREPOSITION = re.compile(r"(?<![A-Za-z])(?i:in|of|from|to|by|for|with|near|over|against|between|and)\s+$")
 _AND = re.compile(r"^\s*(?:,|and|,\s*and|及び|と|와|과|、)\s*$")
 _STRONG_SEP = re.compile(r",?\s+(?:while|whereas|but|although|though)\s+|;\s*|、一方|一方、")

@@ -65,13 +65,13 @@ def extract_reports(text: str, profile: Profile, *, published: str | None = None
     units = tuple(sorted({f.unit for f in profile.fields.values() if f.kind == "quantity" and f.unit}))
     times = find_times(text)
     figures = [f for f in find_figures(text, lex, units) if not any(t.start < f.end and f.start < t.end for t in times)]
-    # words inside an agency's name are not values ("위성" in "방위성", "South Korea" in "South Korea's military")
+    # words inside an agency's name are not values ("위성" in "방위성", "South" in "the South Korean military")
     names = [(g.start, g.end) for g in speaker_groups if g.kind in ("src", "ana", "other")
              or (g.kind == "meto" and lex.verb_after.match(text, g.end))]  # "Pyongyang said": a speaker here
     types = [p for p in find_types(text, folded, lex) if not _inside(p, names)]
     places = [p for p in find_places(text, folded, lex) if not _inside(p, names)]
-    phrases = [*figures, *times, *types, *places, *find_zones(text, lex), *find_bearings(text, folded, lex, places),
-               *find_counts(text, types)]
+    bearings = [p for p in find_bearings(text, folded, lex, places) if not _inside(p, names)]
+    phrases = [*figures, *times, *types, *places, *find_zones(text, lex), *bearings, *find_counts(text, types)]
     phrases += relative_places(text, figures, places)
     phrases.sort(key=lambda p: (p.start, -p.end))
 

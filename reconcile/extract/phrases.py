@@ -54,7 +54,8 @@ _RANGE_SEP = r"\s*(?:-|–|~|〜|～|(?i:to))\s*"
 
 
 def _figure_pattern(units: str) -> re.Pattern[str]:
-    number = rf"(?:(?i:between)\s+(?:{_NUM})\s*(?i:and)\s*(?:{_NUM})|(?:{_NUM})(?:{_RANGE_SEP}(?:{_NUM}))?)"
+    n = rf"(?:\d+(?:\.\d+)?\s*(?:천|만|千|万)|{_NUM})"  # "6천km", "1万5000キロ" is read as 15000 by the normaliser
+    number = rf"(?:(?i:between)\s+{n}\s*(?i:and)\s*{n}|{n}(?:{_RANGE_SEP}{n})?)"
     return re.compile(
         rf"(?:(?:{_HEDGE_BEFORE})\s*)?{number}\s*(?:여|余)?\s*-?\s*(?:{units})(?:\s*(?:{_HEDGE_AFTER}))?{_ALT}")
 
