@@ -82,15 +82,21 @@ export function mapSketch(doc, reports) {
       main[f] = { ...c, radius: gaz.radius_km || 0 };
     }
   }
-  const others = [];
+  // places single reports named that differ from the consensus, one mark per place and field
+  const byPlace = new Map();
   for (const r of reports) {
     for (const f of fields) {
       const v = r.values[f];
       if (!v || !v.code || (doc[f] && doc[f].code === v.code)) continue;
       const p = place(v.code);
-      if (p && p.lat !== null) others.push({ field: f, source: r.source, report: r.id, ...p });
+      if (!p || p.lat === null) continue;
+      const key = `${f}|${v.code}`;
+      if (!byPlace.has(key)) byPlace.set(key, { field: f, sources: [], ...p });
+      const o = byPlace.get(key);
+      if (!o.sources.includes(r.source)) o.sources.push(r.source);
     }
   }
+  const others = [...byPlace.values()];
   if (!main.launch_site && !main.landing_area && !others.length) {
     return h("p", { class: "muted" }, "No coordinates are known for this event's launch site or landing area.");
   }
@@ -112,7 +118,7 @@ export function mapSketch(doc, reports) {
     const q = main.landing_area.qualifier ? `, ${main.landing_area.qualifier.replace(":", " ").replace(/_/g, " ")}` : "";
     desc.push(`Landing area: ${fmt(main.landing_area)}, radius about ${main.landing_area.radius} km${q}, reported by ${main.landing_area.sources.join(", ")}`);
   }
-  for (const o of others) desc.push(`${o.source} named ${fmt(o)} as the ${o.field.replace("_", " ")}`);
+  for (const o of others) desc.push(`${o.sources.join(", ")} named ${fmt(o)} as the ${o.field.replace("_", " ")}`);
   svg.append(s("title", { id: titleId }, "Sketch of the launch site and landing area"), s("desc", { id: descId }, desc.join(". ")),
     s("defs", {}, s("marker", { id: arrowId, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" },
       s("path", { d: "M0,0 L10,5 L0,10 z", fill: "#b42318" }))),
@@ -130,12 +136,17 @@ export function mapSketch(doc, reports) {
   for (const line of SHORE) svg.append(s("path", { d: path(line, false), fill: "none", stroke: "#8a8068", "stroke-width": 1 }));
   svg.append(s("path", { d: path(DMZ, false), fill: "none", stroke: "#8a8068", "stroke-dasharray": "3 3" }));
 
-  // labels stay inside the frame: centred, or pinned to the nearer edge
+  // labels stay inside the frame (centred, or pinned to the nearer edge) and step down past labels already placed
+  const placed = [];
   const label = (x, y, text, color) => {
-    const half = text.length * 3.6;
+    const width = text.length * 7, half = width / 2;
     const anchor = x - half < 4 ? "start" : x + half > WIDTH - 4 ? "end" : "middle";
     const lx = anchor === "start" ? Math.max(4, x - 10) : anchor === "end" ? Math.min(WIDTH - 4, x + 10) : x;
-    return s("text", { x: lx, y, "font-size": 12, fill: color, "font-weight": 600, stroke: "#ffffff", "stroke-width": 3,
+    const left = anchor === "start" ? lx : anchor === "end" ? lx - width : lx - half;
+    let ly = y;
+    for (let i = 0; i < 8 && placed.some((b) => left < b.right && b.left < left + width && Math.abs(b.y - ly) < 14); i += 1) ly += 15;
+    placed.push({ left, right: left + width, y: ly });
+    return s("text", { x: lx, y: ly, "font-size": 12, fill: color, "font-weight": 600, stroke: "#ffffff", "stroke-width": 3,
       "paint-order": "stroke", "text-anchor": anchor }, text);
   };
   const land = main.landing_area, site = main.launch_site;
@@ -151,17 +162,20 @@ export function mapSketch(doc, reports) {
     svg.append(s("path", { d: `M${x1},${y1} Q${mx},${my} ${x2},${y2}`, fill: "none", stroke: "#b42318", "stroke-width": 2,
       "stroke-dasharray": "7 4", "marker-end": `url(#${arrowId})` }));
   }
+  let siteMark = null;
   if (site) {
     if (site.radius >= 20) svg.append(s("circle", { cx: X(site.lon), cy: Y(site.lat), r: kmToPx(site.radius), fill: "none", stroke: "#b42318", "stroke-dasharray": "3 3" }));
-    svg.append(s("path", { d: `M${X(site.lon)},${Y(site.lat) - 8} l7,12 h-14 z`, fill: "#b42318", stroke: "#fff" }),
+    siteMark = s("path", { d: `M${X(site.lon)},${Y(site.lat) - 8} l7,12 h-14 z`, fill: "#b42318", stroke: "#fff" });
+    svg.append(siteMark,
       label(X(site.lon), Y(site.lat) + 22, `Launch: ${site.name}`, "#7a1a12"));
   }
   if (land) svg.append(label(X(land.lon), Y(land.lat) - 12, `Landing: ${land.name}`, "#0b3d91"));
   for (const o of others) {
-    const color = sourceColor(o.source);
+    const color = o.sources.length === 1 ? sourceColor(o.sources[0]) : "#404040";
     svg.append(s("circle", { cx: X(o.lon), cy: Y(o.lat), r: 5, fill: color, stroke: "#fff", "stroke-width": 1.5 }),
-      label(X(o.lon), Y(o.lat) + 18, `${o.source}: ${o.name}`, color));
+      label(X(o.lon), Y(o.lat) + 18, `${o.sources.join(", ")}: ${o.name}`, color));
   }
+  if (siteMark) svg.append(siteMark);  // the consensus launch site stays on top of the reports' dots
   const legend = h("p", { class: "small muted" },
     "Triangle: launch site; cross and dashed circle: landing area (gazetteer radius); dots: places single reports ",
     "named that differ from the consensus. Coastlines are rough.");
