@@ -263,8 +263,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise ApiError(413, "body_too_large", f"request body over {self.limit} bytes")
+                if seen > self.limit:  # an HTTPException: FastAPI turns anything else raised here into a 400
+                    raise StarletteHTTPException(413, f"request body over {self.limit} bytes")
             return message
 
         await self.app(scope, counted, send)
@@ -330,7 +330,11 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        if exc.status_code == 400:  # a body FastAPI or Starlette could not decode (bad UTF-8, broken multipart)
+            return error_response(422, "invalid_body", f"the request body could not be read: {exc.detail}",
+                                  [{"field": "body", "reason": str(exc.detail)}])
+        code = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}.get(exc.status_code,
+                                                                                       "http_error")
         return error_response(exc.status_code, code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     # ---------------------------------------------------------------------------- auth
@@ -528,19 +532,20 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
         try:
             with path.open("wb") as f:
                 if ctype.startswith("multipart/form-data"):
-                    form = await request.form(max_files=1, max_fields=10, max_part_size=settings.max_upload_bytes)
-                    upload_file = form.get("file")
-                    if upload_file is None or isinstance(upload_file, str):
-                        raise ApiError(422, "invalid_request", "a multipart upload needs a `file` part",
-                                       [{"field": "file", "reason": "missing"}])
-                    filename = upload_file.filename or filename
-                    while piece := await upload_file.read(1 << 20):
-                        size += len(piece)
-                        if size > settings.max_upload_bytes:
-                            raise ApiError(413, "upload_too_large",
-                                           f"upload over {settings.max_upload_bytes} bytes")
-                        head = head or piece[:512]
-                        f.write(piece)
+                    async with request.form(max_files=1, max_fields=10,
+                                            max_part_size=settings.max_upload_bytes) as form:
+                        upload_file = form.get("file")
+                        if upload_file is None or isinstance(upload_file, str):
+                            raise ApiError(422, "invalid_request", "a multipart upload needs a `file` part",
+                                           [{"field": "file", "reason": "missing"}])
+                        filename = upload_file.filename or filename
+                        while piece := await upload_file.read(1 << 20):
+                            size += len(piece)
+                            if size > settings.max_upload_bytes:
+                                raise ApiError(413, "upload_too_large",
+                                               f"upload over {settings.max_upload_bytes} bytes")
+                            head = head or piece[:512]
+                            f.write(piece)
                 else:
                     async for piece in request.stream():
                         size += len(piece)

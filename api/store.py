@@ -251,7 +251,7 @@ class Store:
                 status[i.report.key] = "created"
             elif row.digest == i.digest:
                 status[i.report.key] = "unchanged"
-            elif i.report.supersedes == i.report.id:
+            elif isinstance(i.record, dict) and str(i.record.get("supersedes", "")).strip() == i.report.id:
                 fresh.append(i)
                 replaced[i.report.key] = row
                 status[i.report.key] = "replaced"
@@ -807,9 +807,11 @@ class Store:
             if row is None:
                 raise NotFound(f"no {canonical} report {rid!r}")
             eid = self._event_id_by_pk(conn, row.event_pk)
+            successor = conn.execute(select(ReportRow.report_id).where(
+                ReportRow.source == canonical, ReportRow.supersedes == rid, ReportRow.report_id != rid)
+                .order_by(ReportRow.pk.desc()).limit(1)).scalar()
         report = self._report(row.pk, row.digest, row.raw)
-        successor = None
-        normalised = report_dict(report, self.profile, current=True, superseded_by=successor)
+        normalised = report_dict(report, self.profile, current=successor is None, superseded_by=successor)
         return {"source": row.source, "id": row.report_id, "event": eid, "submitted": orjson.loads(row.raw),
                 "normalised": normalised, "warnings": list(report.warnings), "received_at": row.received_at,
                 "submitted_by": row.submitted_by, "batch": row.batch_id}

@@ -117,9 +117,12 @@ def normalise_report(
     if isinstance(when, Interval) and issued_at is not None and when.lo > issued_at + 3600:
         warnings.append(f"{time_field}: {when.raw!r} is after the report was issued; check its date and zone")
     assert envelope is not None
+    # a report naming itself as what it supersedes is a correction in place (the service replaces the stored
+    # version); within one set of reports it revises nothing
+    supersedes = None if envelope.supersedes == envelope.id else envelope.supersedes
     return Report(
         id=envelope.id, source=source, source_raw=source_raw, issued_at=issued_at,
-        supersedes=envelope.supersedes, values=values, extra=extra or NO_EXTRA, text=envelope.text,
+        supersedes=supersedes, values=values, extra=extra or NO_EXTRA, text=envelope.text,
         position=position, origin=origin, line=line, warnings=tuple(warnings),
     )
 
