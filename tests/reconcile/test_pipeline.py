@@ -76,3 +76,20 @@ def test_results_serialise_through_pydantic(profile):
     assert [c["field"] for c in doc["conflicts"]] == ["distance"]
     with pytest.raises(TypeError):
         event.reports[0].extra["x"] = 1  # type: ignore[index]
+
+
+def test_a_report_superseding_its_own_id_revises_nothing(profile):
+    """"supersedes" naming the report itself is a correction in place: within one set of reports the report is
+    current, keeps its values and joins its event as any report would."""
+    from reconcile import reconcile_reports
+
+    records = [
+        {"id": "jmod-1", "source": "JMOD", "time": "2022-01-05 08:07 JST", "distance": "about 700 km",
+         "supersedes": "jmod-1"},
+        {"id": "jcs-1", "source": "JCS", "time": "2022-01-05 08:07 KST", "distance": "700 km"},
+    ]
+    result = reconcile_reports(records, profile)
+    assert len(result.events) == 1
+    event = result.events[0]
+    assert set(event.current) == {"jmod-1", "jcs-1"} and not event.history
+    assert "distance" in event.consensus and not event.conflicts
