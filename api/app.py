@@ -80,6 +80,22 @@ class SubmitOut(BaseModel):
     events_changed: list[str]
 
 
+class TextIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(min_length=1, max_length=200_000)
+    published: str | None = Field(default=None, max_length=100,
+                                  description="when the text was published; supplies missing dates and years")
+    source: str | None = Field(default=None, max_length=200,
+                               description="the agency whose text it is (a press release, a statement)")
+    dry_run: bool = False
+
+
+class TextOut(BaseModel):
+    reports: list[dict[str, Any]]
+    submission: SubmitOut | None
+    not_submitted: list[dict[str, Any]]
+
+
 class ReportOut(BaseModel):
     source: str
     id: str
@@ -399,6 +415,30 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
         allowed = who.sources
         result = await _run(lambda: store.submit(records, actor=who.name, allowed=allowed))
         return result.as_dict()
+
+    @app.post("/reports/text", response_model=TextOut, tags=["reports"])
+    async def submit_text(body: TextIn, who: Submitter) -> Any:
+        """Reports from prose (a press release, a wire story): one report per agency the text attributes
+        statements to, each with only that agency's figures and the character spans they came from. They are
+        submitted as `POST /reports` would (idempotent: the ids derive from the text and the agency), except
+        those of agencies this key may not submit for, which are returned under `not_submitted`. `dry_run`
+        extracts without storing."""
+        from reconcile.errors import InputError
+        from reconcile.extract import extract_reports
+
+        try:
+            found = extract_reports(body.text, profile, published=body.published, source=body.source)
+        except InputError as exc:
+            raise ApiError(422, "invalid_request", str(exc), [{"field": "published", "reason": str(exc)}]) from exc
+        allowed = [r for r in found if who.may_submit_as(r.source)]
+        refused = [{"source": r.source, "id": r.id, "reason": f"the key {who.name!r} may not submit reports of "
+                                                              f"{r.source}"} for r in found if r not in allowed]
+        submission = None
+        if allowed and not body.dry_run:
+            records = [r.record for r in allowed]
+            result = await _run(lambda: store.submit(records, actor=who.name, allowed=who.sources))
+            submission = result.as_dict()
+        return {"reports": [r.model_dump() for r in found], "submission": submission, "not_submitted": refused}
 
     @app.get("/reports/{source}/{report_id}", response_model=ReportOut, tags=["reports"],
              responses={404: {"model": ErrorOut}})
