@@ -91,13 +91,3 @@ export function interval(low, high, unit) {
   return `${number(low)}–${number(high)}${u}`;
 }
 
-/** An audit time (epoch seconds) as UTC. */
-export function when(epoch) {
-  return utc(epoch);
-}
-
-/** ISO date (YYYY-MM-DD) of a value, UTC. */
-export function isoDay(value) {
-  const d = toDate(value);
-  return d ? parts(d, "UTC").date : "";
-}
