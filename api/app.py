@@ -459,9 +459,12 @@ def create_app(settings: Settings | None = None, *, profile: Profile | None = No
         severity: Literal["major", "minor"] | None = None,
         review: Literal["none", "unreviewed", "reviewed"] | None = None,
         status: Literal["open", "acknowledged", "resolved"] | None = None,
+        q: Annotated[str | None, Query(max_length=200, description="words that must all occur in the event's id, "
+                                                                  "its reports' ids and sources, or its places "
+                                                                  "and types as reported")] = None,
     ) -> dict[str, Any]:
         out: dict[str, Any] = {"has_conflicts": has_conflicts, "field": field, "severity": severity,
-                               "review": review, "status": status, "event_type": event_type}
+                               "review": review, "status": status, "event_type": event_type, "q": q}
         problems = []
         for name, value in (("start", start), ("end", end)):
             if value is not None:

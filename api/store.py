@@ -112,6 +112,21 @@ def _signature(conflict: dict[str, Any]) -> str:
     return hashlib.blake2b(orjson.dumps([conflict["field"], values]), digest_size=16).hexdigest()
 
 
+def search_text(doc: dict[str, Any]) -> str:
+    """What the event list's search matches, lower-cased: the event's id, its reports' ids and sources as given,
+    and every categorical value (places, types, directions) as reported and as coded, with consensus names."""
+    words: list[str] = [doc["id"]]
+    for r in doc["reports"]:
+        words += [r["id"], r["source"], r.get("source_raw") or ""]
+        for v in r["values"].values():
+            if "code" in v:
+                words += [v.get("raw") or "", v.get("code") or ""]
+    for v in doc.values():
+        if isinstance(v, dict) and "code" in v:
+            words += [v.get("name") or "", v.get("label") or ""]
+    return " ".join(dict.fromkeys(w for w in words if w)).lower()
+
+
 def _chunks(seq: Sequence[Any], n: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(seq), n):
         yield seq[i:i + n]
@@ -515,6 +530,7 @@ class Store:
             "n_major": major,
             "n_minor": len(conflicts) - major,
             "doc": orjson.dumps(doc).decode(),
+            "search": search_text(doc),
         }
 
     def _conflict_rows(self, conn: Connection, event_pks: list[int]) -> dict[int, dict[str, Any]]:
@@ -893,6 +909,9 @@ class Store:
                          else (EventRow.n_major + EventRow.n_minor == 0))
         if f.get("review"):
             where.append(EventRow.review == f["review"])
+        for word in (f.get("q") or "").lower().split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(EventRow.search.like(f"%{escaped}%", escape="\\"))
         cond = [ConflictRow.event_pk == EventRow.pk, ConflictRow.active]
         if f.get("field"):
             cond.append(ConflictRow.field == f["field"])

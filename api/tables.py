@@ -57,6 +57,7 @@ class EventRow(Base):
     n_open: Mapped[int] = mapped_column(Integer, default=0)  # conflicts not yet acknowledged or resolved
     review: Mapped[str] = mapped_column(String(20), default="none")  # none | unreviewed | reviewed
     doc: Mapped[str] = mapped_column(Text, default="{}")
+    search: Mapped[str] = mapped_column(Text, default="")  # lower-cased words the list's search matches
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
     __table_args__ = (
@@ -88,6 +89,7 @@ class ConflictRow(Base):
     __table_args__ = (
         UniqueConstraint("event_pk", "field", name="uq_conflicts_event_field"),
         Index("ix_conflicts_filter", "active", "severity", "status"),
+        Index("ix_conflicts_event", "event_pk", "active", "severity", "status"),  # the lists' EXISTS per event
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import headers
 
 JMOD = {"id": "jmod-1", "source": "Japan Ministry of Defense", "time": "around 8:07 a.m. JST on Jan. 5, 2022",
@@ -48,3 +50,15 @@ def test_a_line_repeated_in_a_batch_counts_as_unchanged(client) -> None:
         assert b["status"] in ("queued", "running") and time.monotonic() < deadline, b
         time.sleep(0.05)
     assert b["counts"] == {"created": 1, "unchanged": 1, "rejected": 0}
+
+
+@pytest.mark.parametrize(("q", "found"), [
+    ("jcs-1", 1), ("JMOD", 1), ("sea of japan", 1), ("east_sea", 1), ("jcs-1 jmod", 1), ("jcs-1 kcna", 0),
+    ("100%_", 0), ("", 1),
+])
+def test_search_matches_ids_sources_and_places_as_reported(client, q, found) -> None:
+    client.post("/reports", json=JMOD, headers=headers("jmod"))
+    client.post("/reports", json=JCS, headers=headers("jcs"))
+    r = client.get("/events", params={"q": q}, headers=headers("reader"))
+    assert r.status_code == 200, r.text
+    assert r.json()["total"] == found
