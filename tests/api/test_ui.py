@@ -241,8 +241,8 @@ def test_event_list_shows_times_sources_conflicts_and_review(tab: Page, server: 
 
 
 def test_event_list_filters_search_and_pages(tab: Page, server: ThreadServer) -> None:
-    """Filters go to the server and into the address (a reload keeps them); the search narrows the page shown;
-    pages of 25 step through the list."""
+    """Filters go to the server and into the address (a reload keeps them); typing in the search narrows the page
+    shown, Enter searches every event on the server; pages of 25 step through the list."""
     seed = seed_event(server)
     api = httpx.get(f"{server.url}/events", params={"review": "unreviewed", "field": "distance"}).json()
     tab.goto("/")
@@ -267,11 +267,19 @@ def test_event_list_filters_search_and_pages(tab: Page, server: ThreadServer) ->
 
     tab.get_by_role("button", name="Clear filters").click()
     expect(tab.locator("tbody tr[data-id]")).not_to_have_count(1)
-    tab.get_by_label("Search this page").fill(seed[:8])
+    tab.get_by_label("Search events").fill(seed[:8])
     expect(tab.locator("tbody tr[data-id]:visible")).to_have_count(1)
-    tab.get_by_label("Search this page").fill("hypersonic nothing-like-this")
+    tab.get_by_label("Search events").fill("hypersonic nothing-like-this")
     expect(tab.locator("tbody tr[data-id]:visible")).to_have_count(0)
-    tab.get_by_label("Search this page").fill("")
+    # Enter searches every event on the server: a report id and a place as one agency wrote it
+    search = tab.get_by_label("Search events")
+    search.fill("kcna-20220106-1")
+    search.press("Enter")
+    expect(tab.locator("#list-summary")).to_have_text("Showing 1–1 of 1 events.")
+    expect(tab.locator(f"tr[data-id='{seed}']")).to_be_visible()
+    assert "q=kcna-20220106-1" in tab.url
+    search.fill("")
+    search.press("Enter")
 
     total = httpx.get(f"{server.url}/events").json()["total"]
     tab.get_by_label("Per page").select_option("25")

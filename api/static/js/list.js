@@ -15,6 +15,7 @@ export function eventsQuery(p) {
     end: p.end ? `${p.end}T23:59:59Z` : undefined,
     source: p.source, field: p.field, severity: p.severity,
     review: p.unreviewed === "1" ? "unreviewed" : undefined,
+    q: p.q || undefined,
     limit: p.limit || 50, offset: p.offset || 0,
   };
 }
@@ -89,8 +90,14 @@ export class ListView {
     });
     this.search = h("input", { type: "search", name: "q", autocomplete: "off" });
     this.search.addEventListener("input", () => this.filterRows(true));
-    const searchField = field("Search this page", this.search,
-      { hint: "id, type, source or time, among the events shown" });
+    this.search.addEventListener("keydown", (ev) => {
+      if (ev.key !== "Enter") return;
+      ev.preventDefault();
+      const next = { ...this.params, q: this.search.value.trim() || undefined, offset: 0 };
+      this.navigate(next);
+    });
+    const searchField = field("Search events", this.search,
+      { hint: "narrows this page as you type; Enter searches every event (ids, sources, places as reported)" });
     this.summary = h("p", { class: "muted", id: "list-summary" });
     this.matchInfo = h("span", { class: "muted small" });
     this.sizeSel = h("select", { name: "limit", id: "page-size" },
@@ -168,7 +175,8 @@ export class ListView {
   }
 
   filterRows(fromTyping) {
-    const q = this.search.value.trim().toLowerCase();
+    let q = this.search.value.trim().toLowerCase();
+    if (q === (this.params.q || "").trim().toLowerCase()) q = "";  // the server already searched for it
     let shown = 0, all = 0;
     for (const tr of this.tbody.rows) {
       if (tr.searchText === undefined) continue;
@@ -178,8 +186,7 @@ export class ListView {
       if (hit) shown += 1;
     }
     this.matchInfo.textContent = q ? `${shown} of ${all} on this page match` : "";
-    if (fromTyping) {
-      window.history.replaceState(null, "", `#/${query({ ...this.params, q: this.search.value || undefined })}`);
+    if (fromTyping) {  // (the address keeps only what the server was asked: Enter puts q there)
       clearTimeout(this.typing);
       this.typing = setTimeout(() => announce(this.matchInfo.textContent || "Search cleared"), 600);
     }
