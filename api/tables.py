@@ -63,6 +63,7 @@ class EventRow(Base):
     __table_args__ = (
         Index("ix_events_t_best", "t_best"),
         Index("ix_events_review", "review", "t_best"),
+        Index("ix_events_redirect", "redirect_to"),  # what was merged into an event (every read and merge)
     )
 
 

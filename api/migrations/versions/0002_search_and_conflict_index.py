@@ -1,11 +1,12 @@
-"""Event search words; an index for the per-event conflict filters
+"""Event search words; indexes for the per-event conflict filters and for merged events
 
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-24
 
 The event list's filters on conflict field/severity/status run an EXISTS over each event's conflicts; without an
-index led by the event, SQLite scanned every conflict of that severity per event (minutes at 100k events).
+index led by the event, SQLite scanned every conflict of that severity per event (minutes at 100k events). Every
+event read and every merge looks up the events redirected to it: without an index, a scan of all events.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def upgrade() -> None:
     with op.batch_alter_table("events") as batch_op:
         batch_op.add_column(sa.Column("search", sa.Text(), nullable=False, server_default=""))
     op.create_index("ix_conflicts_event", "conflicts", ["event_pk", "active", "severity", "status"])
+    op.create_index("ix_events_redirect", "events", ["redirect_to"])
     conn = op.get_bind()
     events = sa.table("events", sa.column("pk", sa.Integer), sa.column("doc", sa.Text),
                       sa.column("search", sa.Text))
@@ -43,6 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_events_redirect", table_name="events")
     op.drop_index("ix_conflicts_event", table_name="conflicts")
     with op.batch_alter_table("events") as batch_op:
         batch_op.drop_column("search")
