@@ -139,6 +139,14 @@ class BatchRunner:
             self._wake.clear()
 
     def _claim(self) -> str | None:
+        with self.db.read() as conn:  # an idle runner polls with a read; it takes the write lock only to claim
+            waiting = conn.execute(select(BatchRow.id).where(or_(
+                BatchRow.status == "queued",
+                (BatchRow.status == "running") & (BatchRow.heartbeat < time.time() - self.stale_after),
+            )).limit(1)).first()
+        if waiting is None:
+            return None
+
         def work(conn: Connection) -> str | None:
             now = time.time()
             row = conn.execute(select(BatchRow.id).where(or_(

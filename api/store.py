@@ -411,7 +411,7 @@ class Store:
             m = min(rows[r.key].pk for r in members)
             label_pk[label] = min(label_pk.get(label, m), m)
         old_event_pks = sorted({r.event_pk for r in rows.values() if r.event_pk is not None})
-        old_events = {e.pk: e for e in conn.execute(select(EventRow.pk, EventRow.id, EventRow.created_at)
+        old_events = {e.pk: e for e in conn.execute(select(EventRow.pk, EventRow.id, EventRow.created_at, EventRow.doc)
                                                     .where(EventRow.pk.in_(old_event_pks)))} if old_event_pks else {}
         # stable ids: in order of age, each old event goes to the group holding most of its reports
         assigned: dict[int, int] = {}  # group index -> old event pk
@@ -464,6 +464,10 @@ class Store:
                 joined = [list(r.key) for r in members if rows[r.key].event_pk != pk]
                 left = [list(k) for k, row in rows.items() if row.event_pk == pk
                         and k not in {r.key for r in members}]
+                if (not joined and not left and orjson.dumps(doc).decode() == old_events[pk].doc
+                        and all(rows[r.key].component == label_pk[label] for r in members)):
+                    group_event[g] = (pk, eid)  # recomputed, and nothing changed: no rewrite
+                    continue
                 if joined or left:
                     conn.execute(insert(AuditRow).values(
                         event_id=eid, actor=actor, action=reason.get("action", "updated"),
