@@ -283,9 +283,10 @@ class Store:
                                 "errors": [{"field": "id", "reason": why}]})
             status.pop(i.report.key, None)
         if fresh:
-            self._insert(conn, fresh, replaced, actor, batch_id, now)
-            self._update_around(conn, [i.report for i in fresh], {row.component for row in replaced.values()},
-                                actor, now, out, reason={"action": "reports_added"})
+            max_width = self._insert(conn, fresh, replaced, actor, batch_id, now)
+            self._update_around(conn, [i.report for i in fresh], max_width,
+                                {row.component for row in replaced.values()}, actor, now, out,
+                                reason={"action": "reports_added"})
         answered = [i for i in incoming if i.report.key in status]
         events = self._event_ids_of(conn, [i.report.key for i in answered])
         out.reports = [{"source": i.report.source, "id": i.report.id,
@@ -314,7 +315,8 @@ class Store:
         return out
 
     def _insert(self, conn: Connection, fresh: list[_Incoming], replaced: dict[Key, Any], actor: str,
-                batch_id: str | None, now: float) -> None:
+                batch_id: str | None, now: float) -> float:
+        """Store the fresh rows (or replace the stored versions); returns the widest time span now stored."""
         width = 0.0
         new_rows = []
         for i in fresh:
@@ -341,6 +343,7 @@ class Store:
             conn.execute(insert(MetaRow).values(key="max_width", value=width))
         elif width > current:
             conn.execute(update(MetaRow).where(MetaRow.key == "max_width").values(value=width))
+        return max(width, current or 0.0)
 
     def _event_id_by_pk(self, conn: Connection, pk: int | None) -> str | None:
         if pk is None:
@@ -349,11 +352,11 @@ class Store:
 
     # -------------------------------------------------------------------------------- the incremental update
 
-    def _update_around(self, conn: Connection, fresh: list[Report], extra_comps: set[int], actor: str, now: float,
-                       out: Submitted, *, reason: dict[str, Any]) -> None:
-        """Re-cluster the components the ``fresh`` (already stored) reports touch, and rewrite their events."""
+    def _update_around(self, conn: Connection, fresh: list[Report], max_width: float, extra_comps: set[int],
+                       actor: str, now: float, out: Submitted, *, reason: dict[str, Any]) -> None:
+        """Re-cluster the components the ``fresh`` (already stored) reports touch, and rewrite their events.
+        ``max_width``: the widest time span stored, which bounds the window query."""
         fresh_keys = {r.key for r in fresh}
-        max_width = conn.execute(select(MetaRow.value).where(MetaRow.key == "max_width")).scalar() or 0.0
         spans = {r.key: time_span(r, self.profile) for r in fresh}
         windows = merge_windows(search_window(s, self.profile, max_width) for s in spans.values())
         gap = self.profile.clustering.split_gap
@@ -916,16 +919,15 @@ class Store:
         for word in (f.get("q") or "").lower().split():
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append(EventRow.search.like(f"%{escaped}%", escape="\\"))
-        cond = [ConflictRow.event_pk == EventRow.pk, ConflictRow.active]
-        if f.get("field"):
-            cond.append(ConflictRow.field == f["field"])
-        if f.get("severity"):
-            cond.append(ConflictRow.severity == f["severity"])
-        if f.get("status"):
-            cond.append(ConflictRow.status == f["status"])
-        if len(cond) > 2:
-            where.append(exists().where(*cond))
+        cond = self._conflict_filters(f)
+        if cond:
+            where.append(exists().where(ConflictRow.event_pk == EventRow.pk, ConflictRow.active, *cond))
         return where
+
+    @staticmethod
+    def _conflict_filters(f: dict[str, Any]) -> list[Any]:
+        """The filters on a conflict's own columns (field, severity, review status)."""
+        return [getattr(ConflictRow, name) == f[name] for name in ("field", "severity", "status") if f.get(name)]
 
     def list_events(self, filters: dict[str, Any], *, limit: int, offset: int) -> dict[str, Any]:
         where = self._event_filters(filters)
@@ -961,15 +963,8 @@ class Store:
             last = (0.0, rows[-1].pk)
 
     def list_conflicts(self, filters: dict[str, Any], *, limit: int, offset: int) -> dict[str, Any]:
-        where: list[Any] = [ConflictRow.active, EventRow.redirect_to.is_(None)]
         ev_filters = {k: v for k, v in filters.items() if k not in ("field", "severity", "status")}
-        where += self._event_filters(ev_filters)
-        if filters.get("field"):
-            where.append(ConflictRow.field == filters["field"])
-        if filters.get("severity"):
-            where.append(ConflictRow.severity == filters["severity"])
-        if filters.get("status"):
-            where.append(ConflictRow.status == filters["status"])
+        where: list[Any] = [ConflictRow.active, *self._event_filters(ev_filters), *self._conflict_filters(filters)]
         with self.db.read() as conn:
             base = select(ConflictRow, EventRow.id.label("event_id")).join(EventRow,
                                                                            EventRow.pk == ConflictRow.event_pk)
