@@ -14,17 +14,24 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from itertools import combinations
 
-from .models import Conflict, ConflictValue, Consensus, Interval, Report, Revision, Term
-from .normalise.times import format_local, local_date
+from .models import Conflict, ConflictValue, Consensus, Interval, Point, Report, Revision, Severity, Term
+from .normalise.position import great_circle_km
+from .normalise.times import format_instant, format_local, local_date
 from .profile import FieldSpec, Profile
 from .vocab import MAJOR, MINOR, NONE, SEVERITY_NAMES
 
 
-def current_reports(reports: list[Report]) -> tuple[list[Report], list[Revision]]:
+def current_reports(reports: list[Report], identity: Callable[[Report], object] | None = None
+                    ) -> tuple[list[Report], list[Revision]]:
     """The latest revision of each lineage (a report nobody in the event supersedes; the latest issued among
-    several), and the history of the earlier ones with what their successor changed."""
+    several), and the history of the earlier ones with what their successor changed. ``identity`` says what
+    speaks once per event (by default the source; a profile may let a source speak once per kind of solution)."""
+    who: Callable[[Report], object] = identity or (lambda r: r.source)
     by_key = {r.key: r for r in reports}
     successor: dict[tuple[str, str], Report] = {}
     for r in reports:
@@ -32,20 +39,20 @@ def current_reports(reports: list[Report]) -> tuple[list[Report], list[Revision]
             prev = successor.get((r.source, r.supersedes))
             if prev is None or _later(r, prev):
                 successor[(r.source, r.supersedes)] = r
-    heads: dict[str, Report] = {}
+    heads: dict[object, Report] = {}
     for r in reports:
         if r.key not in successor:
-            prev = heads.get(r.source)
+            prev = heads.get(who(r))
             if prev is None or _later(r, prev):
-                heads[r.source] = r
+                heads[who(r)] = r
     history = []
     for r in reports:
         nxt = successor.get(r.key)
-        if nxt is None and heads.get(r.source) is not r:
-            nxt = heads[r.source]  # a stray head of the same source: the latest one stands
+        if nxt is None and heads.get(who(r)) is not r:
+            nxt = heads[who(r)]  # a stray head of the same source: the latest one stands
         if nxt is not None:
             history.append(Revision(r.id, r.source, nxt.id, _changes(r, nxt)))
-    current = [r for r in reports if heads.get(r.source) is r]
+    current = [r for r in reports if heads.get(who(r)) is r]
     return current, history
 
 
@@ -64,34 +71,117 @@ def _changes(old: Report, new: Report) -> dict[str, tuple[str | None, str | None
     return out
 
 
-def _meaning(v: Interval | Term | None) -> tuple[object, ...] | None:
+def _meaning(v: Interval | Term | Point | None) -> tuple[object, ...] | None:
     if v is None:
         return None
     if isinstance(v, Term):
         return (v.code or v.raw, v.qualifier)
-    return (v.lo, v.hi)
+    if isinstance(v, Point):
+        return (v.lat, v.lon, v.radius)
+    return (v.lo, v.hi, v.assumed)
 
 
 def reconcile_event(reports: list[Report], profile: Profile) -> tuple[dict[str, Consensus], list[Conflict],
                                                                       list[Revision], list[Report]]:
-    current, history = current_reports(reports)
+    rt = profile.runtime()
+    current, history = current_reports(reports, rt.identity if profile.clustering.distinct_by else None)
     consensus: dict[str, Consensus] = {}
     conflicts: list[Conflict] = []
     for name, spec in profile.fields.items():
         vals = [(r, r.values[name]) for r in current if name in r.values]
         if not vals:
             continue
-        if spec.kind in ("time", "quantity", "count"):
-            nums = [(r, v) for r, v in vals if isinstance(v, Interval)]
-            cons, conflict = _numeric(name, spec, nums, profile)
+        if spec.within is None:
+            cons, conflict = _field(name, spec, vals, profile)
         else:
-            terms = [(r, v) for r, v in vals if isinstance(v, Term)]
-            cons, conflict = _categorical(name, spec, terms, profile)
+            cons, conflict = _within(name, spec, vals, profile)
         if cons is not None:
             consensus[name] = cons
         if conflict is not None:
             conflicts.append(conflict)
     return consensus, conflicts, history, current
+
+
+Pair = tuple[Report, "Interval | Term | Point"]
+
+
+def _field(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile) -> tuple[Consensus | None, Conflict | None]:
+    if spec.kind == "text":
+        return _text(name, vals), None
+    if spec.kind == "point":
+        return _point(name, spec, [(r, v) for r, v in vals if isinstance(v, Point)], profile)
+    if spec.kind in ("time", "quantity", "count"):
+        nums = [(r, v) for r, v in vals if isinstance(v, Interval)]
+        measured = [(r, v) for r, v in nums if not v.assumed]
+        if not measured:  # assumptions alone ("10 km fixed"): shown as the consensus, never in conflict
+            cons, _ = _numeric(name, spec, nums, profile)
+            return (replace(cons, reason="assumed values only (fixed by the agencies, not measured)")
+                    if cons is not None else None), None
+        return _numeric(name, spec, measured, profile)
+    terms = [(r, v) for r, v in vals if isinstance(v, Term)]
+    return _categorical(name, spec, terms, profile)
+
+
+def _within(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile) -> tuple[Consensus | None, Conflict | None]:
+    """A field compared within kinds of solution only: a consensus from the most preferred kind present (the
+    others are shown in their own conflicts, never against it), one conflict holding each kind's disagreements."""
+    assert spec.within is not None
+    rt = profile.runtime()
+    order = profile.fields[spec.within].prefer
+    groups: dict[str, list[Pair]] = {}
+    for r, v in vals:
+        groups.setdefault(rt.partition(r, spec.within), []).append((r, v))
+    kinds = sorted(groups, key=lambda k: (order.index(k) if k in order else len(order), k))
+    results = {k: _field(name, spec, groups[k], profile) for k in kinds}
+    cons = results[kinds[0]][0]
+    if cons is not None and len(kinds) > 1:
+        others = ", ".join(f"{len(groups[k])} {_kind_label(profile, spec.within, k)}" for k in kinds[1:])
+        first = f"{len(groups[kinds[0]])} {_kind_label(profile, spec.within, kinds[0])}"
+        note = f"from {first}; {others} compared among themselves only"
+        cons = replace(cons, sources=tuple(r.source for r, _ in vals),
+                       reason=f"{cons.reason}; {note}" if cons.reason else note)
+    flagged = [(k, c) for k in kinds if (c := results[k][1]) is not None]
+    if not flagged:
+        return cons, None
+    if len(flagged) == 1 and len(kinds) == 1:
+        return cons, flagged[0][1]
+    severity: Severity = "major" if any(c.severity == "major" for _, c in flagged) else "minor"
+    message = " | ".join(f"{_kind_label(profile, spec.within, k)}: {c.message}" for k, c in flagged)
+    return cons, Conflict(name, severity, message, tuple(v for _, c in flagged for v in c.values))
+
+
+def _kind_label(profile: Profile, field: str, code: str) -> str:
+    spec = profile.fields[field]
+    labels = profile.runtime().taxonomies[spec.taxonomy].labels if spec.taxonomy else {}
+    return (labels.get(code) or code or "unspecified").split(" (")[0].lower() + "s"
+
+
+def _text(name: str, vals: list[Pair]) -> Consensus:
+    counts = Counter(v.raw for _, v in vals if isinstance(v, Term))
+    text = max(counts, key=lambda t: (counts[t], -len(t))) if counts else None
+    return Consensus(name, True, tuple(r.source for r, _ in vals), text=text)
+
+
+def _preferred(vals: list[tuple[Report, Interval]] | list[tuple[Report, Point]], profile: Profile,
+               width: Callable[[Interval | Point], float], unit: str) -> tuple[int, str]:
+    """The report whose value the consensus takes: the highest source weight, then the smallest uncertainty, then
+    the latest issued; and the reason in words."""
+    trust = {code: src.weight for code, src in profile.sources.items()}
+    ranked = sorted(range(len(vals)), key=lambda k: (-trust.get(vals[k][0].source, 1.0), width(vals[k][1]),
+                                                    -(vals[k][0].issued_at or -math.inf), vals[k][0].key))
+    k = ranked[0]
+    r, v = vals[k]
+    if len(vals) == 1:
+        return k, f"{r.source}: the only solution"
+    weight = trust.get(r.source, 1.0)
+    runner_r, runner_v = vals[ranked[1]]
+    if trust.get(runner_r.source, 1.0) < weight:
+        return k, f"{r.source}: the highest-ranked agency ({weight:g}) of {len(vals)} solutions"
+    if width(runner_v) > width(v):
+        return k, f"{r.source}: the smallest uncertainty (±{width(v) / 2:.3g} {unit}) among agencies ranked {weight:g}"
+    later = (r.issued_at or -math.inf) > (runner_r.issued_at or -math.inf)
+    return k, (f"{r.source}: tied with {runner_r.source} on rank ({weight:g}) and uncertainty "
+               f"(±{width(v) / 2:.3g} {unit}); " + ("the later issued" if later else "first by name"))
 
 
 def _weighted_median(values: list[float], weights: list[float]) -> float:
@@ -120,9 +210,15 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     best = _weighted_median([v.best for _, v in vals], weights)
     sources = tuple(r.source for r, _ in vals)
     unit = vals[0][1].unit
+    preferred = reason = None
+    if spec.best == "preferred":
+        k, reason = _preferred(vals, profile, lambda v: v.hi - v.lo if isinstance(v, Interval) else 0.0, unit)
+        preferred, best = f"{vals[k][0].source}/{vals[k][0].id}", vals[k][1].best
     if agree:
-        best = min(max(best, lo), hi)
-        return Consensus(name, True, sources, best=best, low=lo, high=_finite(hi), unit=unit), None
+        if spec.best != "preferred":
+            best = min(max(best, lo), hi)
+        return Consensus(name, True, sources, best=best, low=lo, high=_finite(hi), unit=unit,
+                         preferred=preferred, reason=reason), None
     worst = NONE
     involved: set[int] = set()
     for (ia, (_, a)), (ib, (_, b)) in combinations(enumerate(vals), 2):
@@ -134,7 +230,8 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     # and the conflict shows only the sources that disagree with someone
     disputed = [vals[i] for i in sorted(involved)]
     lo, hi = min(v.lo for _, v in disputed), max(v.hi for _, v in disputed)
-    cons = Consensus(name, False, sources, best=best, low=lo, high=_finite(hi), unit=unit)
+    cons = Consensus(name, False, sources, best=best, low=lo, high=_finite(hi), unit=unit, preferred=preferred,
+                     reason=reason)
     return cons, _conflict(name, SEVERITY_NAMES[worst], disputed, spec, profile)
 
 
@@ -143,23 +240,31 @@ def _finite(x: float) -> float | None:
 
 
 def _numeric_severity(spec: FieldSpec, a: Interval, b: Interval, profile: Profile) -> int:
-    gap = a.gap(b)
+    gap = a.gap(b) if spec.major_on == "gap" else abs(a.best - b.best)
     if spec.kind == "count":
         return MAJOR
     if spec.kind == "time":
         other_date = spec.date_major and local_date(a.best, profile.date_zone) != local_date(b.best, profile.date_zone)
         return MAJOR if gap > spec.major_gap or other_date else MINOR
-    return MAJOR if gap > spec.major_rel * max(a.best, b.best) else MINOR
+    limit = spec.major_abs if spec.major_abs is not None else spec.major_rel * max(a.best, b.best)
+    return MAJOR if gap > limit else MINOR
 
 
 def _display(v: Interval, spec: FieldSpec, profile: Profile, source_zone: str) -> str:
     if spec.kind == "time":
         if v.rule.startswith("date"):
             return v.raw
+        if spec.error is not None:  # measured to fractions of a second: shown in UTC to the hundredth
+            utc = format_instant(v.best, precise=True)
+            shown = v.raw if v.raw.rstrip("Z").replace("T", " ") in utc.rstrip("Z").replace("T", " ") else \
+                f"{v.raw} ({utc})"
+            return shown + (f" ±{(v.hi - v.lo) / 2:.2g} s" if "error:" in v.rule else "")
         shown = format_local(v.best, source_zone)
         return v.raw if v.raw.strip() == shown else f"{v.raw} ({shown})"
     if spec.kind == "quantity" and ";unit:" in v.rule:
         return f"{v.raw} (~{v.best:,.0f} {v.unit})"
+    if "error:" in v.rule and "±" not in v.raw and spec.kind != "time":
+        return f"{v.raw} ±{(v.hi - v.lo) / 2:.2g}"
     return v.raw
 
 
@@ -172,8 +277,12 @@ def _conflict(name: str, severity: str, vals: list[tuple[Report, Interval]], spe
     for k, (r, v) in enumerate(ordered):
         text = f"{r.source}: {_display(v, spec, profile, rt.zone_for(r.source))}"
         if k:
-            if spec.kind == "time":
+            if spec.kind == "time" and spec.major_gap < 120:
+                text += f" ({v.best - ref:+.1f} s)"
+            elif spec.kind == "time":
                 text += f" ({(v.best - ref) / 60:+.0f} min)"
+            elif spec.major_abs is not None:
+                text += f" ({v.best - ref:+.3g} {'' if v.unit == 'mag' else v.unit})".replace(" )", ")")
             elif ref > 0:
                 text += f" ({(v.best - ref) / ref:+.0%})"
             else:
@@ -188,6 +297,11 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
                  profile: Profile) -> tuple[Consensus | None, Conflict | None]:
     rt = profile.runtime()
     known = [(r, t) for r, t in vals if t.code]
+    if not spec.compare:  # what kind of report each is: shown, the most reported kind first, never a conflict
+        counts = Counter(t.code for _, t in known)
+        code = max(counts, key=lambda c: (counts[c], c)) if counts else None
+        return Consensus(name, True, tuple(r.source for r, _ in vals), code=code,
+                         reason="shown, not compared" if len(counts) > 1 else None), None
     if spec.kind == "place":
         tree = rt.gazetteer
         def severity(a: str, b: str) -> int:
@@ -223,3 +337,55 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
         parts.append(f"{r.source}: {shown}")
         values.append(ConflictValue(r.id, r.source, t.raw, code=t.code or None, qualifier=t.qualifier))
     return cons, Conflict(name, "major" if worst == MAJOR else "minor", "; ".join(parts), tuple(values))
+
+
+def _point(name: str, spec: FieldSpec, vals: list[tuple[Report, Point]],
+           profile: Profile) -> tuple[Consensus | None, Conflict | None]:
+    """Positions agree when every two lie within the sum of their radii; a conflict otherwise, major past
+    ``major_km`` (the distance, or with ``major_on = "gap"`` the distance beyond the radii). The consensus is the
+    preferred report's position, or the weighted mean (by source weight and precision)."""
+    if not vals:
+        return None, None
+    worst, involved = NONE, set()
+    for (ia, (_, a)), (ib, (_, b)) in combinations(enumerate(vals), 2):
+        d = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        if d <= a.radius + b.radius:
+            continue
+        measure = d if spec.major_on == "difference" else d - a.radius - b.radius
+        worst = max(worst, MAJOR if measure > spec.major_km else MINOR)
+        involved |= {ia, ib}
+    sources = tuple(r.source for r, _ in vals)
+    if spec.best == "preferred":
+        k, reason = _preferred(vals, profile, lambda v: 2 * v.radius if isinstance(v, Point) else 0.0, "km")
+        r, v = vals[k]
+        lat, lon, radius, preferred = v.lat, v.lon, v.radius, f"{r.source}/{r.id}"
+    else:
+        lat, lon = _mean_position(vals, profile)
+        radius, preferred, reason = min(v.radius for _, v in vals), None, None
+    cons = Consensus(name, worst == NONE, sources, lat=lat, lon=lon, radius=radius, unit="km",
+                     preferred=preferred, reason=reason)
+    if worst == NONE:
+        return cons, None
+    disputed = [vals[i] for i in sorted(involved)]
+    ref_r, ref = disputed[0]
+    parts = [f"{ref_r.source}: {_show_point(ref)}"]
+    for r, v in disputed[1:]:
+        parts.append(f"{r.source}: {_show_point(v)} ({great_circle_km(ref.lat, ref.lon, v.lat, v.lon):.0f} km away)")
+    values = tuple(ConflictValue(r.id, r.source, v.raw, lat=v.lat, lon=v.lon, radius=v.radius) for r, v in disputed)
+    return cons, Conflict(name, SEVERITY_NAMES[worst], "; ".join(parts), values)  # type: ignore[arg-type]
+
+
+def _show_point(v: Point) -> str:
+    return (f"{abs(v.lat):.2f}{'N' if v.lat >= 0 else 'S'} {abs(v.lon):.2f}{'E' if v.lon >= 0 else 'W'}"
+            f" ±{v.radius:.0f} km")
+
+
+def _mean_position(vals: list[tuple[Report, Point]], profile: Profile) -> tuple[float, float]:
+    """The weighted mean of positions on the sphere (as unit vectors, so that 179E and 179W average to 180)."""
+    trust = {code: src.weight for code, src in profile.sources.items()}
+    x = y = z = 0.0
+    for r, v in vals:
+        w = trust.get(r.source, 1.0) / max(v.radius, 0.1) ** 2
+        p, q = math.radians(v.lat), math.radians(v.lon)
+        x, y, z = x + w * math.cos(p) * math.cos(q), y + w * math.cos(p) * math.sin(q), z + w * math.sin(p)
+    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))

@@ -7,7 +7,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any
 
-from .models import BatchResult, ConflictValue, Consensus, Event, Interval, Report, Term
+from .models import BatchResult, ConflictValue, Consensus, Event, Interval, Point, Report, Term
 from .normalise.times import format_instant
 from .profile import Profile
 
@@ -18,28 +18,36 @@ def _num(x: float | None) -> float | None:
     return round(x, 3)
 
 
-def value_dict(v: Interval | Term, kind: str) -> dict[str, Any]:
+def value_dict(v: Interval | Term | Point, kind: str, *, precise: bool = False) -> dict[str, Any]:
+    """A value as plain data; ``precise`` times (fields with stated errors) keep hundredths of a second."""
     if kind != "time":  # places, types and figures repeat across reports: the same objects, the same dicts
         return dict(_static_value_dict(v))
-    return _value_dict(v, kind)
+    return _value_dict(v, kind, precise)
 
 
 @lru_cache(maxsize=100_000)
-def _static_value_dict(v: Interval | Term) -> dict[str, Any]:
+def _static_value_dict(v: Interval | Term | Point) -> dict[str, Any]:
     return _value_dict(v, "")
 
 
-def _value_dict(v: Interval | Term, kind: str) -> dict[str, Any]:
+def _value_dict(v: Interval | Term | Point, kind: str, precise: bool = False) -> dict[str, Any]:
     if isinstance(v, Term):
         out: dict[str, Any] = {"code": v.code or None, "raw": v.raw, "rule": v.rule}
         if v.qualifier:
             out["qualifier"] = v.qualifier
         return out
-    if kind == "time":
-        return {"best": format_instant(v.best), "low": format_instant(v.lo), "high": format_instant(v.hi),
+    if isinstance(v, Point):
+        return {"lat": round(v.lat, 5), "lon": round(v.lon, 5), "radius": _num(v.radius), "unit": "km",
                 "raw": v.raw, "rule": v.rule}
-    return {"best": _num(v.best), "low": _num(v.lo), "high": _num(v.hi), "unit": v.unit, "raw": v.raw,
-            "rule": v.rule}
+    if kind == "time":
+        out = {"best": format_instant(v.best, precise=precise), "low": format_instant(v.lo, precise=precise),
+               "high": format_instant(v.hi, precise=precise), "raw": v.raw, "rule": v.rule}
+    else:
+        out = {"best": _num(v.best), "low": _num(v.lo), "high": _num(v.hi), "unit": v.unit, "raw": v.raw,
+               "rule": v.rule}
+    if v.assumed:
+        out["assumed"] = True
+    return out
 
 
 def report_dict(r: Report, profile: Profile, *, current: bool, superseded_by: str | None) -> dict[str, Any]:
@@ -47,7 +55,8 @@ def report_dict(r: Report, profile: Profile, *, current: bool, superseded_by: st
         "id": r.id, "source": r.source, "source_raw": r.source_raw,
         "issued_at": format_instant(r.issued_at) if r.issued_at is not None else None,
         "supersedes": r.supersedes, "superseded_by": superseded_by, "current": current,
-        "values": {k: value_dict(v, profile.fields[k].kind) for k, v in r.values.items()},
+        "values": {k: value_dict(v, profile.fields[k].kind, precise=profile.fields[k].error is not None)
+                   for k, v in r.values.items()},
         **({"extra": r.extra} if r.extra else {}),
         **({"text": r.text} if r.text else {}),
         **({"warnings": list(r.warnings)} if r.warnings else {}),
@@ -57,6 +66,15 @@ def report_dict(r: Report, profile: Profile, *, current: bool, superseded_by: st
 def consensus_dict(c: Consensus, profile: Profile) -> dict[str, Any]:
     kind = profile.fields[c.field].kind
     base: dict[str, Any] = {"agree": c.agree, "sources": list(c.sources)}
+    if c.preferred is not None:
+        base["preferred"] = c.preferred
+    if c.reason is not None:
+        base["reason"] = c.reason
+    if kind == "text":
+        return {"text": c.text, **base}
+    if kind == "point":
+        return {"lat": None if c.lat is None else round(c.lat, 5), "lon": None if c.lon is None else round(c.lon, 5),
+                "radius": _num(c.radius), "unit": "km", **base}
     if c.code is not None or kind in ("place", "category"):
         rt = profile.runtime()
         out: dict[str, Any] = {"code": c.code}
@@ -70,9 +88,10 @@ def consensus_dict(c: Consensus, profile: Profile) -> dict[str, Any]:
             out["qualifier"] = c.qualifier
         return {**out, **base}
     if kind == "time":
-        return {"best": format_instant(c.best) if c.best is not None else None,
-                "low": format_instant(c.low) if c.low is not None else None,
-                "high": format_instant(c.high) if c.high is not None else None, **base}
+        precise = profile.fields[c.field].error is not None
+        return {"best": format_instant(c.best, precise=precise) if c.best is not None else None,
+                "low": format_instant(c.low, precise=precise) if c.low is not None else None,
+                "high": format_instant(c.high, precise=precise) if c.high is not None else None, **base}
     return {"best": _num(c.best), "low": _num(c.low), "high": _num(c.high), "unit": c.unit, **base}
 
 
@@ -101,7 +120,9 @@ def event_dict(e: Event, profile: Profile) -> dict[str, Any]:
 
 def _conflict_value(v: ConflictValue, profile: Profile, field: str) -> dict[str, Any]:
     out: dict[str, Any] = {"report": v.report, "source": v.source, "value": v.value}
-    if v.code is not None or v.qualifier is not None:
+    if v.lat is not None:
+        out.update(lat=round(v.lat, 5), lon=None if v.lon is None else round(v.lon, 5), radius=_num(v.radius))
+    elif v.code is not None or v.qualifier is not None:
         out.update(code=v.code, qualifier=v.qualifier)
     else:
         out.update(low=_fmt_bound(v.low, profile, field), high=_fmt_bound(v.high, profile, field))
@@ -110,7 +131,7 @@ def _conflict_value(v: ConflictValue, profile: Profile, field: str) -> dict[str,
 
 def _fmt_bound(x: Any, profile: Profile, field: str) -> Any:
     if isinstance(x, float) and profile.fields[field].kind == "time":
-        return format_instant(x)
+        return format_instant(x, precise=profile.fields[field].error is not None)
     return _num(x) if isinstance(x, float) else x
 
 
@@ -167,7 +188,12 @@ def result_dict(result: BatchResult, profile: Profile) -> dict[str, Any]:
 def csv_header(profile: Profile) -> list[str]:
     cols = ["event_id", "reports", "sources"]
     for name, spec in profile.fields.items():
-        cols += [f"{name}", f"{name}_low", f"{name}_high"] if spec.kind in ("time", "quantity", "count") else [name]
+        if spec.kind in ("time", "quantity", "count"):
+            cols += [f"{name}", f"{name}_low", f"{name}_high"]
+        elif spec.kind == "point":
+            cols += [f"{name}_lat", f"{name}_lon", f"{name}_radius_km"]
+        else:
+            cols.append(name)
     return [*cols, "conflicts_major", "conflicts_minor", "conflict_messages"]
 
 
@@ -182,6 +208,10 @@ def csv_row(e: Event, profile: Profile) -> list[Any]:
             else:
                 d = consensus_dict(c, profile)
                 row += [d["best"], d["low"], d["high"]]
+        elif spec.kind == "point":
+            row += ["", "", ""] if c is None else [c.lat, c.lon, _num(c.radius)]
+        elif spec.kind == "text":
+            row.append(c.text if c is not None and c.text else "")
         else:
             row.append(c.code if c is not None and c.code else "")
     major = sum(1 for c in e.conflicts if c.severity == "major")
@@ -195,7 +225,9 @@ def geojson_feature(e: Event, profile: Profile) -> dict[str, Any] | None:
     points = []
     for name, spec in profile.fields.items():
         c = e.consensus.get(name)
-        if spec.kind == "place" and c is not None and c.code:
+        if spec.kind == "point" and c is not None and c.lat is not None:
+            points.append([c.lon, c.lat])
+        elif spec.kind == "place" and c is not None and c.code:
             coords = rt.gazetteer.coordinates(c.code)
             if coords is not None:
                 points.append([coords[1], coords[0]])

@@ -59,9 +59,10 @@ class Interval:
     unit: str
     raw: str
     rule: str
+    assumed: bool = False  # an assumption, not a measurement ("10 km fixed"): shown, never compared
 
     def __reduce__(self) -> tuple[Any, ...]:  # plain tuples: 3x faster to pickle to and from workers
-        return (Interval, (self.lo, self.hi, self.best, self.unit, self.raw, self.rule))
+        return (Interval, (self.lo, self.hi, self.best, self.unit, self.raw, self.rule, self.assumed))
 
     def overlaps(self, other: Interval) -> bool:
         return self.lo <= other.hi and other.lo <= self.hi
@@ -85,7 +86,22 @@ class Term:
         return (Term, (self.code, self.raw, self.rule, self.qualifier))
 
 
-Value = Interval | Term
+@dataclass(slots=True, frozen=True)
+class Point:
+    """A position on the Earth: latitude and longitude in degrees, with the radius (km) within which it is known,
+    and where it came from (``raw``: the text or numbers as reported; ``rule``: how the radius was set)."""
+
+    lat: float
+    lon: float
+    radius: float
+    raw: str
+    rule: str
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Point, (self.lat, self.lon, self.radius, self.raw, self.rule))
+
+
+Value = Interval | Term | Point
 class _Frozen(dict[str, Any]):
     """A dict that refuses changes: the one shared "nothing else" most reports carry as their extras."""
 
@@ -167,7 +183,8 @@ class PairExplanation:
 
 @dataclass(slots=True, frozen=True)
 class ConflictValue:
-    """One source's side of a conflict: the value as reported and as normalised (an interval, or a code)."""
+    """One source's side of a conflict: the value as reported and as normalised (an interval, a code, or a
+    position with its radius)."""
 
     report: str
     source: str
@@ -176,6 +193,9 @@ class ConflictValue:
     high: float | None = None
     code: str | None = None
     qualifier: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius: float | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -201,6 +221,12 @@ class Consensus:
     unit: str | None = None
     code: str | None = None
     qualifier: str | None = None
+    lat: float | None = None  # positions: the consensus point and its radius (km)
+    lon: float | None = None
+    radius: float | None = None
+    text: str | None = None  # text fields: the most reported text
+    preferred: str | None = None  # the report whose value is the best one, when the field prefers a solution
+    reason: str | None = None  # why that report (or why this best value)
 
 
 @dataclass(slots=True, frozen=True)

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import ProfileError
 from .normalise.quantities import UNITS
 
-FieldKind = Literal["time", "quantity", "count", "place", "category"]
+FieldKind = Literal["time", "quantity", "count", "place", "category", "point", "text"]
 
 
 class _Spec(BaseModel):
@@ -54,6 +54,37 @@ class FieldSpec(_Spec):
     hour_only: float = 1800.0
     major_gap: float = 600.0
     date_major: bool = True
+    # severity measured on the gap between the two intervals (the default) or on the difference of best values;
+    # quantities: an absolute threshold in the field's unit instead of ``major_rel`` when set
+    major_on: Literal["gap", "difference"] = "gap"
+    major_abs: float | None = None
+    # points: the input keys holding latitude and longitude (or one key holding both); else the field's own key
+    inputs: list[str] = Field(default_factory=list)
+    # a stated uncertainty: the input key holding it, its unit (default: the field's), and the value assumed when
+    # a report states none; a value is never narrower than its own precision
+    error: str | None = None
+    error_unit: str | None = None
+    default_error: float | None = None
+    # False: shown and kept, never a conflict nor evidence (what kind of solution a report is)
+    compare: bool = True
+    # words that mark a value as an assumption, not a measurement ("10 km fixed"): shown, never compared
+    assumed: list[str] = Field(default_factory=list)
+    # times and points: the evidence for joining falls to zero at this fraction of the window, and below after it
+    zero_at: float = Field(default=1.0, gt=0, le=1.0)
+    # the best value of the consensus: the weighted median of the sources, or the value of one preferred report
+    # (by the order of the ``within`` partition, then the source's weight, then the smallest interval)
+    best: Literal["median", "preferred"] = "median"
+    # compare (conflicts, consensus) only among reports of the same kind by this category field (a centroid's
+    # time is never compared with a hypocentre's)
+    within: str | None = None
+    # categories: the value of a report that gives none, and (for a ``within`` partition) the order of preference
+    default: str | None = None
+    prefer: list[str] = Field(default_factory=list)
+    # typed quantities (magnitudes): the [types.NAME] table; the field becomes one field per type, "NAME.TYPE"
+    types: str | None = None
+    group: str | None = None  # set on the fields a typed field expands to: the field reports are written under,
+    label: str | None = None  # ... the type,
+    aliases: list[str] = Field(default_factory=list)  # ... and its spellings ("Mww", "Mwc" for Mw)
 
 
 class TermSpec(_Spec):
@@ -76,12 +107,31 @@ class ZoneSpec(_Spec):
     outside: list[str]  # words that put a value outside the zone; any other mention of the zone is inside it
 
 
+class ScaleSpec(_Spec):
+    """Windows that widen with a field's value (an earthquake's magnitude): at each value of ``at``, the window of
+    each field named in ``windows`` (times in seconds, points in km), interpolated between, for the larger value
+    of a pair (a report's value: its largest of that field, or of any of its types)."""
+
+    field: str
+    at: list[float]
+    windows: dict[str, list[float]]
+
+    def window(self, name: str, value: float) -> float:
+        from numpy import interp
+
+        return float(interp(value, self.at, self.windows[name]))
+
+
 class ClusteringSpec(_Spec):
     split_gap: float = 1200.0
     threshold: float = 0.0
     non_edge: float = -2.0
     no_time_window: float = 172800.0
     no_time_decay: float = 21600.0
+    # one source appears twice in an event when its reports differ by this category field (a hypocentre and a
+    # centroid of one agency); otherwise only when one report revises the other
+    distinct_by: str | None = None
+    scale: ScaleSpec | None = None
 
 
 class PlaceSpec(_Spec):
@@ -153,6 +203,29 @@ class Profile(_Spec):
     clustering: ClusteringSpec = Field(default_factory=ClusteringSpec)
     places: list[PlaceSpec] = Field(default_factory=list)
     extraction: ExtractionSpec = Field(default_factory=ExtractionSpec)
+    types: dict[str, dict[str, list[str]]] = Field(default_factory=dict)  # typed fields: type -> its spellings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_types(cls, data: Any) -> Any:
+        """A typed field ("magnitude" with types Mw, mb, ...) becomes one field per type ("magnitude.Mw"), in its
+        place: every stage then compares like with like without knowing about types."""
+        if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+            return data
+        fields: dict[str, Any] = {}
+        for name, spec in data["fields"].items():
+            table = spec.get("types") if isinstance(spec, dict) else None
+            if not table:
+                fields[name] = spec
+                continue
+            kinds = data.get("types", {}).get(table)
+            if not isinstance(kinds, dict):
+                fields[name] = spec  # reported by the checks: unknown types table
+                continue
+            for label in kinds:
+                fields[f"{name}.{label}"] = {**spec, "types": None, "group": name, "label": label,
+                                             "aliases": list(kinds[label] or [])}
+        return {**data, "fields": fields}
 
     @cached_property
     def _compiled(self) -> Any:
@@ -181,6 +254,7 @@ def _check(profile: Profile) -> list[str]:
         for zone in spec.zones:
             if zone not in profile.zones:
                 problems.append(f"{where}.zones: unknown zone {zone!r}")
+        problems += _field_problems(profile, name, spec)
     for tname, tax in profile.taxonomies.items():
         if tax.root not in tax.terms:
             problems.append(f"taxonomies.{tname}.root: {tax.root!r} is not a term")
@@ -197,6 +271,7 @@ def _check(profile: Profile) -> list[str]:
                     re.compile(pattern)
                 except re.error as exc:
                     problems.append(f"zones.{zname}.{key}: bad pattern {pattern!r}: {exc}")
+    problems += _clustering_problems(profile)
     problems += _extraction_problems(profile)
     ids = [p.id for p in profile.places]
     problems += [f"places: duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
@@ -204,6 +279,52 @@ def _check(profile: Profile) -> list[str]:
     problems += [f"places.{p.id}.parent: unknown place {p.parent!r}" for p in profile.places
                  if p.parent is not None and p.parent not in known]
     problems += _cycles({p.id: p.parent for p in profile.places}, "places")
+    return problems
+
+
+def _field_problems(profile: Profile, name: str, spec: FieldSpec) -> list[str]:
+    where = f"fields.{name}"
+    problems = []
+    if spec.types is not None:
+        problems.append(f"{where}.types: unknown types table {spec.types!r}")
+    if spec.kind == "point" and len(spec.inputs) > 2:
+        problems.append(f"{where}.inputs: a position is read from one key or from two (latitude, longitude)")
+    if spec.error_unit is not None and spec.error_unit not in UNITS:
+        problems.append(f"{where}.error_unit: {spec.error_unit!r} is not a canonical unit (one of {', '.join(UNITS)})")
+    if spec.within is not None:
+        part = profile.fields.get(spec.within)
+        if part is None or part.kind != "category":
+            problems.append(f"{where}.within: {spec.within!r} is not a category field")
+    if spec.kind == "category" and spec.taxonomy in profile.taxonomies:
+        terms = profile.taxonomies[spec.taxonomy].terms
+        problems += [f"{where}.{key}: unknown term {code!r}"
+                     for key, codes in (("default", [spec.default] if spec.default else []), ("prefer", spec.prefer))
+                     for code in codes if code not in terms]
+    return problems
+
+
+def _clustering_problems(profile: Profile) -> list[str]:
+    rules, problems = profile.clustering, []
+    if rules.distinct_by is not None:
+        part = profile.fields.get(rules.distinct_by)
+        if part is None or part.kind != "category":
+            problems.append(f"clustering.distinct_by: {rules.distinct_by!r} is not a category field")
+    scale = rules.scale
+    if scale is None:
+        return problems
+    if not any(n == scale.field or s.group == scale.field for n, s in profile.fields.items()):
+        problems.append(f"clustering.scale.field: unknown field {scale.field!r}")
+    if not scale.at or scale.at != sorted(scale.at):
+        problems.append("clustering.scale.at: expected values in increasing order")
+    for name, windows in scale.windows.items():
+        spec = profile.fields.get(name)
+        if spec is None or spec.kind not in ("time", "point"):
+            problems.append(f"clustering.scale.windows.{name}: not a time or point field")
+        if len(windows) != len(scale.at):
+            problems.append(f"clustering.scale.windows.{name}: {len(windows)} windows for {len(scale.at)} values")
+        elif spec is not None and spec.kind == "time" and max(windows) > rules.split_gap:
+            problems.append(f"clustering.scale.windows.{name}: windows past clustering.split_gap "
+                            f"({rules.split_gap:g} s), which bounds every candidate search")
     return problems
 
 
@@ -262,7 +383,7 @@ def parse_profile(text: str, *, places: list[dict[str, Any]] | None = None, wher
     return profile
 
 
-BUILTIN_PROFILES = ("missile_launch",)
+BUILTIN_PROFILES = ("missile_launch", "earthquake")
 
 
 def load_profile(name_or_path: str | Path = "missile_launch") -> Profile:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .models import Term
+from .models import Report, Term
 from .normalise.text import AliasMatcher, text_key
-from .profile import Profile
+from .profile import FieldSpec, Profile
 from .vocab import Gazetteer, Taxonomy
 
 
@@ -52,11 +52,99 @@ class Runtime:
         }
         self.source_zone = {code: s.zone for code, s in profile.sources.items()}
         self.time_field = next((name for name, f in profile.fields.items() if f.kind == "time"), None)
+        self.inputs = self._inputs(profile)
+        # typed fields: per group (the key reports write), each spelling of a type -> the field of that type;
+        # spellings are exact first (mb is not mB), then case-folded where that is unambiguous
+        self.types: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+        for name, spec in profile.fields.items():
+            if spec.group is None or spec.label is None:
+                continue
+            exact, folded = self.types.setdefault(spec.group, ({}, {}))
+            for spelling in (spec.label, *spec.aliases):
+                exact.setdefault(spelling, name)
+        for exact, folded in self.types.values():
+            by_fold: dict[str, set[str]] = {}
+            for spelling, name in exact.items():
+                by_fold.setdefault(spelling.casefold(), set()).add(name)
+            folded.update({k: next(iter(v)) for k, v in by_fold.items() if len(v) == 1})
+        self.partitions = {name: self._partition_of(name) for name in self._partition_fields(profile)}
+        self._names_by_spec: dict[int, str] = {}
+        self.uncertain = tuple(n for n, f in profile.fields.items() if f.error or f.default_error is not None)
+        self._assumed = {
+            n: re.compile(r"(?<![^\W\d_])(" + "|".join(re.escape(w) for w in sorted(f.assumed, key=len, reverse=True))
+                          + r")(?![^\W\d_])", re.I)
+            for n, f in profile.fields.items() if f.assumed
+        }
         self._source = lru_cache(maxsize=10_000)(self._resolve_source)
         self._place = lru_cache(maxsize=100_000)(self._resolve_place)
         self._category = lru_cache(maxsize=100_000)(self._resolve_category)
         self._place_term = lru_cache(maxsize=100_000)(self._make_place_term)
         self._category_term = lru_cache(maxsize=100_000)(self._make_category_term)
+
+    @staticmethod
+    def _inputs(profile: Profile) -> dict[str, tuple[str, str]]:
+        """Each key a report may carry -> (the field it feeds, its role: value, lat, lon, error, typed)."""
+        out: dict[str, tuple[str, str]] = {}
+        for name, spec in profile.fields.items():
+            if spec.group is not None:
+                out.setdefault(spec.group, (spec.group, "typed"))
+                out[name] = (name, "value")
+                continue
+            if spec.kind == "point" and len(spec.inputs) == 2:
+                out[spec.inputs[0]] = (name, "lat")
+                out[spec.inputs[1]] = (name, "lon")
+            elif spec.kind == "point" and spec.inputs:
+                out[spec.inputs[0]] = (name, "value")
+            out.setdefault(name, (name, "value"))
+            if spec.error:
+                out[spec.error] = (name, "error")
+        return out
+
+    def assumed(self, spec: FieldSpec, raw: str) -> tuple[str, str] | None:
+        """For a figure marked as an assumption ("10 km fixed", "10f", "33 (fixed)"): the figure without the mark,
+        and the mark; None for a measured figure."""
+        pattern = self._assumed.get(self._field_name(spec))
+        m = pattern.search(raw) if pattern is not None else None
+        if m is None:
+            return None
+        figure = (raw[: m.start()] + " " + raw[m.end():]).replace("()", " ").replace("( )", " ")
+        return " ".join(figure.split()).strip(" ,;"), m.group(1).lower()
+
+    def _field_name(self, spec: FieldSpec) -> str:
+        return self._names_by_spec.setdefault(id(spec), next(n for n, f in self.profile.fields.items() if f is spec))
+
+    def type_field(self, group: str, written: str) -> str | None:
+        """The field of a typed figure ("magnitude", "Mww" -> "magnitude.Mw"), or None for a type not declared."""
+        exact, folded = self.types.get(group, ({}, {}))
+        return exact.get(written) or folded.get(written.casefold())
+
+    @staticmethod
+    def _partition_fields(profile: Profile) -> set[str]:
+        names = {s.within for s in profile.fields.values() if s.within}
+        if profile.clustering.distinct_by:
+            names.add(profile.clustering.distinct_by)
+        return names
+
+    def _partition_of(self, name: str) -> dict[str, str]:
+        """For a category field that partitions comparisons: each term code -> its kind (the nearest ancestor
+        listed in the field's ``prefer``, else the code itself)."""
+        spec = self.profile.fields[name]
+        assert spec.taxonomy is not None
+        tax = self.taxonomies[spec.taxonomy]
+        return {code: next((a for a in tax.ancestors[code] if a in spec.prefer), code) for code in tax.codes}
+
+    def partition(self, report: Report, name: str) -> str:
+        """The kind of solution (or whatever the field sorts reports by) of a report: its value's kind, else the
+        field's default ("" when neither)."""
+        v = report.values.get(name)
+        code = v.code if isinstance(v, Term) and v.code else self.profile.fields[name].default
+        return self.partitions[name].get(code, code) if code else ""
+
+    def identity(self, report: Report) -> tuple[str, str]:
+        """What may appear once per event: the source, and its kind of solution where the profile allows one
+        source several (``clustering.distinct_by``)."""
+        by = self.profile.clustering.distinct_by
+        return (report.source, self.partition(report, by) if by else "")
 
     def source(self, raw: str) -> tuple[str, str]:
         """The canonical source code for a written agency name, and the rule that found it. An agency the
@@ -111,3 +199,4 @@ class Runtime:
     def _resolve_category(self, taxonomy: str, raw: str) -> tuple[str, str]:
         code, rule = self.taxonomies[taxonomy].match(raw)
         return code or "", rule
+

@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from ..profile import FieldSpec, Profile
+from ..profile import FieldSpec, Profile, ScaleSpec
 from ..vocab import MAJOR, Gazetteer, Taxonomy
 from .features import Features
 
@@ -27,6 +27,16 @@ _LOG_DAY = math.log(1440.0)
 class Comparator:
     def __init__(self, name: str, spec: FieldSpec) -> None:
         self.name, self.spec = name, spec
+
+    def window(self, f: Features, a: np.ndarray, b: np.ndarray, fixed: float) -> np.ndarray | float:
+        """The window of each pair: ``fixed``, or (``clustering.scale``) by the larger scale value of the two,
+        the smallest window when neither has one."""
+        scale: ScaleSpec | None = getattr(self, "scale", None)
+        if scale is None or f.scale is None or self.name not in scale.windows:
+            return fixed
+        larger = np.fmax(f.scale[a], f.scale[b])
+        larger = np.where(np.isnan(larger), scale.at[0], larger)
+        return np.interp(larger, scale.at, scale.windows[self.name])
 
     def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -42,17 +52,20 @@ class TimeComparator(Comparator):
     A report without a time is about a launch shortly before it was issued: its evidence decays with the delay
     between the other report's time and its issue time (half-life ``no_time_decay``)."""
 
-    def __init__(self, name: str, spec: FieldSpec, split_gap: float, decay: float) -> None:
+    def __init__(self, name: str, spec: FieldSpec, split_gap: float, decay: float,
+                 scale: ScaleSpec | None = None) -> None:
         super().__init__(name, spec)
         self.split_gap = split_gap
         self.decay = decay
+        self.scale = scale
 
     def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         lo_a, hi_a, lo_b, hi_b = f.t_lo[a], f.t_hi[a], f.t_lo[b], f.t_hi[b]
         gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
         width = np.maximum(hi_a - lo_a, hi_b - lo_b)
         spec = np.clip(1.0 - 0.75 * np.log(np.maximum(width, 60.0) / 60.0) / _LOG_DAY, 0.25, 1.0)
-        w = self.spec.match * spec * (1.0 - gap / self.split_gap)
+        window = self.window(f, a, b, self.split_gap)
+        w = self.spec.match * spec * (1.0 - gap / (self.spec.zero_at * window))
         ta, tb = f.timeless[a], f.timeless[b]
         one = ta ^ tb
         if one.any():
@@ -60,12 +73,17 @@ class TimeComparator(Comparator):
             other = np.where(ta, (lo_b + hi_b) / 2, (lo_a + hi_a) / 2)
             delay = np.maximum(0.0, issued - other)
             w = np.where(one & (gap == 0), self.spec.match * 0.5 * np.exp2(-delay / self.decay), w)
-        return np.where(gap >= self.split_gap, CANNOT_LINK, w)
+        return np.where(gap >= window, CANNOT_LINK, w)
 
     def reason(self, f: Features, i: int, j: int, weight: float) -> str:
         gap = max(0.0, f.t_lo[j] - f.t_hi[i], f.t_lo[i] - f.t_hi[j])
-        if gap >= self.split_gap:
-            return f"times {gap / 60:.0f} min apart (>= {self.split_gap / 60:.0f} min: separate launches)"
+        window = float(np.asarray(self.window(f, np.array([i]), np.array([j]), self.split_gap)).ravel()[0])
+        if gap >= window:
+            if window < 120:
+                return f"times {gap:.1f} s apart beyond their errors (>= {window:.0f} s window: separate events)"
+            return f"times {gap / 60:.0f} min apart (>= {window / 60:.0f} min: separate events)"
+        if window < 120 and gap > 0:
+            return f"times {gap:.1f} s apart beyond their errors (window {window:.0f} s)"
         width = max(f.t_hi[i] - f.t_lo[i], f.t_hi[j] - f.t_lo[j])
         if gap == 0 and f.timeless[i] != f.timeless[j]:
             return "one report has no time: it was issued after the other's time"
@@ -85,8 +103,15 @@ class NumericComparator(Comparator):
         with np.errstate(invalid="ignore"):
             gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
             larger = np.maximum(col.best[a], col.best[b])
-            major = gap > (0.0 if self.spec.kind == "count" else self.spec.major_rel * larger)
-            rel = np.minimum(1.0, gap / np.maximum(larger, 1e-9))
+            if self.spec.kind == "count":
+                limit: np.ndarray | float = 0.0
+            elif self.spec.major_abs is not None:
+                limit = self.spec.major_abs
+            else:
+                limit = self.spec.major_rel * larger
+            major = gap > limit
+            rel = np.minimum(1.0, gap / np.maximum(larger if self.spec.major_abs is None
+                                                   else 10 * self.spec.major_abs, 1e-9))
         # a gap within the major tolerance counts half; past it, more the wider it is (500 vs 700 km: -1.2x,
         # 220 vs 710 km: -2.4x): a wildly different figure more likely describes another launch
         far = self.spec.mismatch * (1.0 + 2.0 * rel) if self.spec.kind != "count" else self.spec.mismatch
@@ -97,6 +122,47 @@ class NumericComparator(Comparator):
         if weight == 0:
             return "not reported by both"
         return "values overlap" if weight > 0 else "values do not overlap"
+
+
+class PointComparator(Comparator):
+    """Positions: the distance beyond both radii against the window (``far_km``, or by ``clustering.scale``). Within
+    their radii: the full match; the support falls to zero at ``zero_at`` of the window, below after it; past the
+    window, ``far``: another event."""
+
+    def __init__(self, name: str, spec: FieldSpec, scale: ScaleSpec | None = None) -> None:
+        super().__init__(name, spec)
+        self.scale = scale
+
+    def _gap(self, f: Features, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        col = f.columns[self.name]
+        assert col.lat is not None and col.lon is not None and col.radius is not None
+        distance = great_circle_km(col.lat[a], col.lon[a], col.lat[b], col.lon[b])
+        return distance, np.maximum(0.0, distance - col.radius[a] - col.radius[b])
+
+    def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        distance, gap = self._gap(f, a, b)
+        window = self.window(f, a, b, self.spec.far_km)
+        with np.errstate(invalid="ignore"):
+            w = np.where(gap >= window, self.spec.far, self.spec.match * (1.0 - gap / (self.spec.zero_at * window)))
+        return np.where(np.isnan(distance), 0.0, w)
+
+    def reason(self, f: Features, i: int, j: int, weight: float) -> str:
+        distance, gap = (float(x[0]) for x in self._gap(f, np.array([i]), np.array([j])))
+        if math.isnan(distance):
+            return "not reported by both"
+        window = float(np.asarray(self.window(f, np.array([i]), np.array([j]), self.spec.far_km)).ravel()[0])
+        if gap >= window:
+            return f"{distance:.0f} km apart (beyond the {window:.0f} km window: separate events)"
+        if gap == 0:
+            return f"{distance:.0f} km apart, within their uncertainties"
+        return f"{distance:.0f} km apart, {gap:.0f} km beyond their uncertainties (window {window:.0f} km)"
+
+
+def great_circle_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    """Haversine distances (km) on a sphere of the Earth's mean radius, elementwise."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 class _CodeComparator(Comparator):
@@ -172,11 +238,16 @@ class CategoryComparator(_CodeComparator):
 def comparators(profile: Profile) -> list[Comparator]:
     rt = profile.runtime()
     out: list[Comparator] = []
+    rules = profile.clustering
     for name, spec in profile.fields.items():
+        if not spec.compare or spec.kind == "text":
+            continue
         if spec.kind == "time":
-            out.append(TimeComparator(name, spec, profile.clustering.split_gap, profile.clustering.no_time_decay))
+            out.append(TimeComparator(name, spec, rules.split_gap, rules.no_time_decay, rules.scale))
         elif spec.kind in ("quantity", "count"):
             out.append(NumericComparator(name, spec))
+        elif spec.kind == "point":
+            out.append(PointComparator(name, spec, rules.scale))
         elif spec.kind == "place":
             out.append(PlaceComparator(name, spec, rt.gazetteer))
         else:

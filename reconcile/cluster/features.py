@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..models import Interval, Report, Term
+from ..models import Interval, Point, Report, Term
 from ..profile import Profile
 
 
@@ -22,6 +22,9 @@ class Column:
     hi: np.ndarray | None = None
     best: np.ndarray | None = None
     code: np.ndarray | None = None
+    lat: np.ndarray | None = None  # positions: degrees, and the radius (km) they are known within
+    lon: np.ndarray | None = None
+    radius: np.ndarray | None = None
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Features:
     current: np.ndarray  # not superseded by another report of the input: the revision that speaks for its lineage
     columns: dict[str, Column] = field(default_factory=dict)
     time_field: str | None = None
+    scale: np.ndarray | None = None  # per report, the value its windows widen with (clustering.scale), NaN if none
 
 
 def lineages(reports: list[Report]) -> np.ndarray:
@@ -75,8 +79,10 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
             timeless[i] = True
         else:  # the normaliser refuses such reports; keep them out of every window all the same
             t_lo[i], t_hi[i] = np.inf, np.inf
-    codes: dict[str, int] = {}
-    source = np.fromiter((codes.setdefault(r.source, len(codes)) for r in reports), dtype=np.int32, count=n)
+    codes: dict[tuple[str, str], int] = {}
+    # what may appear once per event: the source (and its kind of solution, where the profile allows several)
+    identity = rt.identity if profile.clustering.distinct_by else (lambda r: (r.source, ""))
+    source = np.fromiter((codes.setdefault(identity(r), len(codes)) for r in reports), dtype=np.int32, count=n)
     superseded = {(r.source, r.supersedes) for r in reports if r.supersedes is not None}
     current = np.fromiter((r.key not in superseded for r in reports), dtype=bool, count=n)
     feats = Features(n=n, t_lo=t_lo, t_hi=t_hi, source=source, lineage=lineages(reports), timeless=timeless,
@@ -86,21 +92,32 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
     numeric: dict[str, tuple[list[int], list[float], list[float], list[float]]] = {}
     coded: dict[str, tuple[list[int], list[int]]] = {}
     index_of: dict[str, dict[str, int]] = {}
+    points: dict[str, tuple[list[int], list[float], list[float], list[float]]] = {}
     for name, spec in profile.fields.items():
+        if not spec.compare or spec.kind == "text":
+            continue
         if spec.kind in ("quantity", "count"):
             numeric[name] = ([], [], [], [])
+        elif spec.kind == "point":
+            points[name] = ([], [], [], [])
         elif spec.kind in ("place", "category"):
             coded[name] = ([], [])
             index_of[name] = rt.gazetteer.index if spec.kind == "place" else rt.taxonomies[spec.taxonomy].index
     for i, r in enumerate(reports):
         for name, v in r.values.items():
             if name in numeric:
-                if isinstance(v, Interval):
+                if isinstance(v, Interval) and not v.assumed:
                     rows, lo, hi, best = numeric[name]
                     rows.append(i)
                     lo.append(v.lo)
                     hi.append(v.hi)
                     best.append(v.best)
+            elif name in points and isinstance(v, Point):
+                rows, lat, lon, radius = points[name]
+                rows.append(i)
+                lat.append(v.lat)
+                lon.append(v.lon)
+                radius.append(v.radius)
             elif name in coded and isinstance(v, Term) and v.code:
                 rows_c, codes_c = coded[name]
                 rows_c.append(i)
@@ -110,8 +127,27 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
         assert col.lo is not None and col.hi is not None and col.best is not None
         col.lo[rows], col.hi[rows], col.best[rows] = lo, hi, best
         feats.columns[name] = col
+    for name, (rows, lat, lon, radius) in points.items():
+        col = Column("point", lat=np.full(n, np.nan), lon=np.full(n, np.nan), radius=np.full(n, np.nan))
+        assert col.lat is not None and col.lon is not None and col.radius is not None
+        col.lat[rows], col.lon[rows], col.radius[rows] = lat, lon, radius
+        feats.columns[name] = col
+    scale = profile.clustering.scale
+    if scale is not None:
+        feats.scale = _scale(reports, profile, scale.field)
     for name, (rows_c, codes_c) in coded.items():
         code = np.full(n, -1, dtype=np.int32)
         code[rows_c] = codes_c
         feats.columns[name] = Column(profile.fields[name].kind, code=code)
     return feats
+
+
+def _scale(reports: list[Report], profile: Profile, name: str) -> np.ndarray:
+    """Per report, its largest measured value of field ``name`` or of any of its types (NaN when none)."""
+    fields = {n for n, s in profile.fields.items() if n == name or s.group == name}
+    out = np.full(len(reports), np.nan)
+    for i, r in enumerate(reports):
+        best = [v.best for n, v in r.values.items() if n in fields and isinstance(v, Interval) and not v.assumed]
+        if best:
+            out[i] = max(best)
+    return out

@@ -60,6 +60,12 @@ UNITS: dict[str, dict[str, float]] = {
         "h": 60.0, "hr": 60.0, "hrs": 60.0, "hour": 60.0, "hours": 60.0, "시간": 60.0, "時間": 60.0,
     },
     "count": {},
+    "s": {
+        "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0, "ms": 0.001, "초": 1.0, "秒": 1.0,
+        "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
+    },
+    # magnitudes have no unit; their type ("Mw") is read by the typed-field reader before the figure gets here
+    "mag": {"mag": 1.0, "magnitude": 1.0},
 }
 
 _ABOUT: tuple[str, ...] = ("about", "around", "approximately", "approx", "roughly", "some", "nearly", "almost", "close to",
@@ -115,9 +121,20 @@ def _strip_affixes(key: str, words: tuple[str, ...], *, prefix: bool) -> tuple[s
     return key, False
 
 
+_PLUS_MINUS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:±|\+/-|\+-)\s*(\d+(?:\.\d+)?)\s*(.*?)\s*$")
+
+
 @lru_cache(maxsize=100_000)
 def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | FieldProblem:
     """Read a reported figure into an interval in ``unit`` (a key of ``UNITS``)."""
+    stated = _PLUS_MINUS.match(raw.replace(",", ""))
+    if stated:  # "16.6 ± 2.1 km": the figure with its stated error
+        x, e = float(stated.group(1)), float(stated.group(2))
+        factor, unit_rule = _unit_factor(_fold(stated.group(3)), unit)
+        if factor is None:
+            return FieldProblem("", f"unknown unit {stated.group(3)!r} in {raw!r} (expected a {unit} quantity)", raw)
+        rule = f"error:{e:g}" + (f";unit:{unit_rule}" if unit_rule else "")
+        return Interval(max(0.0, x - e) * factor, (x + e) * factor, x * factor, unit, raw, rule)
     # "500 km (about 310 miles)": the same figure in another unit; the first is the one reported
     text = _ALT_UNIT.sub("", raw) if _ALT_UNIT.search(raw) and _ALT_UNIT.sub("", raw).strip() else raw
     compound = _compound_duration(text) if unit == "min" else None

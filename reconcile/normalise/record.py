@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+import re
 import sys
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from ..errors import FieldProblem, ReportError
-from ..models import NO_EXTRA, Interval, Report, ReportIn, Term, Value
+from ..models import NO_EXTRA, Interval, Point, Report, ReportIn, Term, Value
 from ..profile import FieldSpec, Profile
 from ..runtime import Runtime
+from .position import coordinate, position, precision_radius, typed_figure
 from .quantities import parse_count, parse_quantity
 from .times import parse_instant, parse_time
 
@@ -89,23 +92,48 @@ def normalise_report(
     values: dict[str, Value] = {}
     extra: dict[str, Any] = {}
     fields = profile.fields
+    inputs = rt.inputs
     saw_time = False
+    parts: dict[str, dict[str, tuple[str, Any]]] = {}  # positions: latitude and longitude as reported
+    stated: dict[str, tuple[str, Any]] = {}  # stated errors: field -> (key, value as reported)
     for name, raw in record.items():  # one pass over what the record has, in its own order
-        spec = fields.get(name)
-        if spec is None:
+        target = inputs.get(name)
+        if target is None:
             if name not in ENVELOPE:
                 extra[name] = raw
             continue
         if _absent(raw):
             continue
-        saw_time = saw_time or spec.kind == "time"
-        result = _normalise_value(raw, spec, rt=rt, zone=zone, ref=issued_at)
-        if isinstance(result, FieldProblem):
-            problems.append(FieldProblem(name, result.reason, raw))
+        field, role = target
+        if role == "value":
+            spec = fields[field]
+            saw_time = saw_time or spec.kind == "time"
+            result = _normalise_value(raw, spec, rt=rt, zone=zone, ref=issued_at)
+            if isinstance(result, FieldProblem):
+                problems.append(FieldProblem(name, result.reason, raw))
+            else:
+                values[field] = result
+                if isinstance(result, Term) and not result.code and result.qualifier is None and spec.kind != "text":
+                    warnings.append(f"{name}: {raw!r} is not in the profile's vocabulary; kept as text")
+        elif role == "typed":
+            _typed(name, raw, rt, values, problems, warnings, extra)
+        elif role == "error":
+            stated[field] = (name, raw)
         else:
-            values[name] = result
-            if isinstance(result, Term) and not result.code and result.qualifier is None:
-                warnings.append(f"{name}: {raw!r} is not in the profile's vocabulary; kept as text")
+            parts.setdefault(field, {})[role] = (name, raw)
+    for field, got in parts.items():
+        point = _point(got, fields[field])
+        if isinstance(point, FieldProblem):
+            problems.append(point)
+        elif field not in values:
+            values[field] = point
+    for field in rt.uncertain:
+        if field in values:
+            error = _stated_error(stated.pop(field, None), fields[field], problems)
+            values[field] = with_error(values[field], fields[field], error)
+    for field, (name, raw) in stated.items():
+        if field not in values:
+            extra[name] = raw  # an error without its figure: kept as sent
 
     time_field = rt.time_field
     if time_field and not saw_time and issued_at is None and not any(p.field == "issued_at" for p in problems):
@@ -144,6 +172,13 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, rt: Runtime, zone: str,
                 return FieldProblem("", f"negative value {raw!r}", raw)
             raw = f"{raw:g}" if isinstance(raw, float) else str(raw)
         assert spec.unit is not None
+        assumed = rt.assumed(spec, raw) if spec.assumed else None
+        if assumed is not None:  # "10 km fixed": the figure without the word, marked as an assumption
+            figure, word = assumed
+            v = parse_quantity(figure, spec.unit, spec.about_rel) if figure else FieldProblem("", "no figure", raw)
+            if isinstance(v, FieldProblem):
+                return FieldProblem("", v.reason.replace(repr(figure), repr(raw)), raw)
+            return replace(v, raw=raw, rule=f"{v.rule};assumed:{word}", assumed=True)
         return parse_quantity(raw.strip(), spec.unit, spec.about_rel)
     if kind == "count":
         if isinstance(raw, int | float):
@@ -153,7 +188,132 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, rt: Runtime, zone: str,
             return Interval(n, n, n, "count", str(int(raw)), "exact")
         return parse_count(raw.strip())
     text = str(raw).strip()
+    if kind == "point":
+        both = position(text)
+        if isinstance(both, FieldProblem):
+            return both
+        (lat, lat_step), (lon, lon_step) = both
+        return Point(lat, lon, precision_radius(lat, lat_step, lon_step), text, "position")
+    if kind == "text":
+        return Term("", text, "text")
     if kind == "place":
         return rt.place_term(text, tuple(spec.zones), tuple(spec.prefer_kinds))
     assert spec.taxonomy is not None
     return rt.category_term(spec.taxonomy, text)
+
+
+def _point(got: dict[str, tuple[str, Any]], spec: FieldSpec) -> Point | FieldProblem:
+    """A position from its latitude and longitude keys; the latitude key may hold both ("36.67S 73.48W")."""
+    if "lat" in got and "lon" not in got and isinstance(got["lat"][1], str):
+        name, raw = got["lat"]
+        both = position(raw)
+        if isinstance(both, FieldProblem):
+            return FieldProblem(name, both.reason, raw)
+        (lat, lat_step), (lon, lon_step) = both
+        return Point(lat, lon, precision_radius(lat, lat_step, lon_step), raw, "position")
+    read: dict[str, tuple[float, float]] = {}
+    for axis in ("lat", "lon"):
+        if axis not in got:
+            other = got["lon" if axis == "lat" else "lat"][0]
+            missing = spec.inputs[0 if axis == "lat" else 1]
+            return FieldProblem(missing, f"missing, and {other} alone is no position")
+        name, raw = got[axis]
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            return FieldProblem(name, f"expected text or a number, got {type(raw).__name__}", raw)
+        value = coordinate(raw.strip() if isinstance(raw, str) else raw, axis)
+        if isinstance(value, FieldProblem):
+            return FieldProblem(name, value.reason, raw)
+        read[axis] = value
+    (lat, lat_step), (lon, lon_step) = read["lat"], read["lon"]
+    raw_text = f"{got['lat'][1]}, {got['lon'][1]}"
+    return Point(lat, lon, precision_radius(lat, lat_step, lon_step), raw_text, "position")
+
+
+def _typed(name: str, raw: Any, rt: Runtime, values: dict[str, Value], problems: list[FieldProblem],
+           warnings: list[str], extra: dict[str, Any]) -> None:
+    """Figures that carry their type ("Mw 6.1", or a list of them): each to the field of its type. A type the
+    profile does not declare is kept with the record, not compared."""
+    items = raw if isinstance(raw, list) else [raw]
+    unknown: list[Any] = []
+    for item in items:
+        if isinstance(item, str) and any(sep in item for sep in ",;"):
+            parts: list[Any] = [p for p in re.split(r"[,;]", item) if p.strip()]
+        else:
+            parts = [item]
+        for part in parts:
+            read = _typed_one(part)
+            if isinstance(read, FieldProblem):
+                problems.append(FieldProblem(name, read.reason, part))
+                continue
+            kind, value, error, shown = read
+            field = rt.type_field(name, kind)
+            if field is None:
+                unknown.append(part)
+                warnings.append(f"{name}: type {kind!r} of {str(part).strip()!r} is not declared in the profile; "
+                                "kept, not compared")
+                continue
+            if field in values:
+                warnings.append(f"{name}: a second {field.split('.', 1)[-1]} figure {str(part).strip()!r} ignored")
+                continue
+            spec = rt.profile.fields[field]
+            decimals = len(shown.split(".")[1]) if "." in shown else 0
+            half = 10.0 ** -decimals / 2
+            text = str(part).strip() if not isinstance(part, dict) else f"{kind} {shown}".strip()
+            v = Interval(value - half, value + half, value, spec.unit or "", text, f"step:{2 * half:g}")
+            values[field] = with_error(v, spec, error)
+    if unknown:
+        extra[name] = unknown if isinstance(raw, list) else raw
+
+
+def _typed_one(item: Any) -> tuple[str, float, float | None, str] | FieldProblem:
+    if isinstance(item, bool):
+        return FieldProblem("", "expected a figure such as 'Mw 6.1'", item)
+    if isinstance(item, int | float):
+        if not math.isfinite(item):
+            return FieldProblem("", f"not a finite number: {item!r}", item)
+        return "", float(item), None, repr(float(item)) if isinstance(item, float) else str(item)
+    if isinstance(item, dict):  # {"type": "Mw", "value": 6.1, "error": 0.1}
+        kind = item.get("type", item.get("magnitude_type", ""))
+        value, error = item.get("value", item.get("mag")), item.get("error", item.get("uncertainty"))
+        if not isinstance(kind, str) or isinstance(value, bool) or not isinstance(value, int | float) or not (
+                error is None or (isinstance(error, int | float) and not isinstance(error, bool) and error >= 0)):
+            return FieldProblem("", "expected {'type': text, 'value': number, 'error': number or absent}", item)
+        return kind.strip(), float(value), None if error is None else float(error), f"{value}"
+    if isinstance(item, str):
+        return typed_figure(item)
+    return FieldProblem("", f"expected text, a number or an object, got {type(item).__name__}", item)
+
+
+def _stated_error(got: tuple[str, Any] | None, spec: FieldSpec, problems: list[FieldProblem]) -> float | None:
+    """A stated error as a number in the field's error unit; a bad one is a problem of its own key."""
+    if got is None:
+        return None
+    name, raw = got
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        problems.append(FieldProblem(name, f"expected a number, got {type(raw).__name__}", raw))
+        return None
+    if isinstance(raw, int | float):
+        if not math.isfinite(raw) or raw < 0:
+            problems.append(FieldProblem(name, f"not an error: {raw!r}", raw))
+            return None
+        return float(raw)
+    unit = spec.error_unit or ("s" if spec.kind == "time" else "km" if spec.kind == "point" else spec.unit or "")
+    v = parse_quantity(raw.strip(), unit)
+    if isinstance(v, FieldProblem):
+        problems.append(FieldProblem(name, v.reason, raw))
+        return None
+    return v.best
+
+
+def with_error(v: Value, spec: FieldSpec, error: float | None) -> Value:
+    """A value widened to its stated error, else to the field's default error (a figure is never narrower than
+    its own precision, nor than the error it states in its own text: "16.6 ± 2.1 km")."""
+    if isinstance(v, Term) or (isinstance(v, Interval) and (v.assumed or "error:" in v.rule and error is None)):
+        return v
+    e = error if error is not None else spec.default_error
+    if e is None:
+        return v
+    note = f"error:{e:g}" if error is not None else f"default-error:{e:g}"
+    if isinstance(v, Point):
+        return Point(v.lat, v.lon, max(v.radius, e), v.raw, f"{v.rule};{note}")
+    return replace(v, lo=min(v.lo, v.best - e), hi=max(v.hi, v.best + e), rule=f"{v.rule};{note}")
