@@ -24,6 +24,7 @@ from sqlalchemy import func, insert, select
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from reconcile.export import csv_header
 from reconcile.models import ReportIn
 from reconcile.profile import Profile, load_profile
 
@@ -652,10 +653,7 @@ async def _run(fn: Any) -> Any:
 
 
 def _csv_rows(store: Store, profile: Profile, filters: dict[str, Any]) -> Iterator[str]:
-    cols = ["event_id", "reports", "sources"]
-    for name, spec in profile.fields.items():
-        cols += [name, f"{name}_low", f"{name}_high"] if spec.kind in ("time", "quantity", "count") else [name]
-    cols += ["conflicts_major", "conflicts_minor", "conflict_messages"]
+    cols = csv_header(profile)  # the columns of `reconcile batch --format csv`
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(cols)
@@ -665,8 +663,10 @@ def _csv_rows(store: Store, profile: Profile, filters: dict[str, Any]) -> Iterat
             c = doc.get(name)
             if spec.kind in ("time", "quantity", "count"):
                 row += ["", "", ""] if c is None else [c.get("best"), c.get("low"), c.get("high")]
+            elif spec.kind == "point":
+                row += ["", "", ""] if c is None else [c.get("lat"), c.get("lon"), c.get("radius")]
             else:
-                row.append(c.get("code") or "" if c else "")
+                row.append(c.get("text" if spec.kind == "text" else "code") or "" if c else "")
         major = sum(1 for c in doc["conflicts"] if c["severity"] == "major")
         row += [major, len(doc["conflicts"]) - major,
                 " | ".join(f"{c['field']}: {c['message']}" for c in doc["conflicts"])]
@@ -679,7 +679,7 @@ def _csv_rows(store: Store, profile: Profile, filters: dict[str, Any]) -> Iterat
 
 
 def _geojson(store: Store, profile: Profile, filters: dict[str, Any]) -> Iterator[bytes]:
-    places = [n for n, s in profile.fields.items() if s.kind == "place"]
+    places = [n for n, s in profile.fields.items() if s.kind in ("point", "place")]
     yield b'{"type": "FeatureCollection", "features": ['
     first = True
     for doc in store.iter_event_docs(filters):

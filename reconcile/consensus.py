@@ -135,9 +135,9 @@ def _within(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile) -> t
     results = {k: _field(name, spec, groups[k], profile) for k in kinds}
     cons = results[kinds[0]][0]
     if cons is not None and len(kinds) > 1:
-        others = ", ".join(f"{len(groups[k])} {_kind_label(profile, spec.within, k)}" for k in kinds[1:])
-        first = f"{len(groups[kinds[0]])} {_kind_label(profile, spec.within, kinds[0])}"
-        note = f"from {first}; {others} compared among themselves only"
+        others = ", ".join(_kind_label(profile, spec.within, k, len(groups[k])) for k in kinds[1:])
+        first = _kind_label(profile, spec.within, kinds[0], len(groups[kinds[0]]))
+        note = f"from {first}; {others} compared separately"
         cons = replace(cons, sources=tuple(r.source for r, _ in vals),
                        reason=f"{cons.reason}; {note}" if cons.reason else note)
     flagged = [(k, c) for k in kinds if (c := results[k][1]) is not None]
@@ -146,14 +146,18 @@ def _within(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile) -> t
     if len(flagged) == 1 and len(kinds) == 1:
         return cons, flagged[0][1]
     severity: Severity = "major" if any(c.severity == "major" for _, c in flagged) else "minor"
-    message = " | ".join(f"{_kind_label(profile, spec.within, k)}: {c.message}" for k, c in flagged)
+    message = " | ".join(f"{_kind_label(profile, spec.within, k, None)}: {c.message}" for k, c in flagged)
     return cons, Conflict(name, severity, message, tuple(v for _, c in flagged for v in c.values))
 
 
-def _kind_label(profile: Profile, field: str, code: str) -> str:
+def _kind_label(profile: Profile, field: str, code: str, count: int | None) -> str:
+    """"3 hypocentres", "1 centroid"; without a count, the plural alone: "centroids"."""
     spec = profile.fields[field]
     labels = profile.runtime().taxonomies[spec.taxonomy].labels if spec.taxonomy else {}
-    return (labels.get(code) or code or "unspecified").split(" (")[0].lower() + "s"
+    word = (labels.get(code) or code or "unspecified").split(" (")[0].lower()
+    if count is None:
+        return f"{word}s"
+    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def _text(name: str, vals: list[Pair]) -> Consensus:
@@ -254,10 +258,9 @@ def _display(v: Interval, spec: FieldSpec, profile: Profile, source_zone: str) -
     if spec.kind == "time":
         if v.rule.startswith("date"):
             return v.raw
-        if spec.error is not None:  # measured to fractions of a second: shown in UTC to the hundredth
-            utc = format_instant(v.best, precise=True)
-            shown = v.raw if v.raw.rstrip("Z").replace("T", " ") in utc.rstrip("Z").replace("T", " ") else \
-                f"{v.raw} ({utc})"
+        if spec.error is not None:  # measured to fractions of a second: a local time shown in UTC too
+            local = "zone:" in v.rule and "zone:UTC" not in v.rule and "zone:source=UTC" not in v.rule
+            shown = f"{v.raw} ({format_instant(v.best, precise=True)})" if local else v.raw
             return shown + (f" ±{(v.hi - v.lo) / 2:.2g} s" if "error:" in v.rule else "")
         shown = format_local(v.best, source_zone)
         return v.raw if v.raw.strip() == shown else f"{v.raw} ({shown})"

@@ -238,6 +238,8 @@ def pair_evidence(a: Report, b: Report, profile: Profile) -> tuple[float, tuple[
     ia, ib = np.array([0]), np.array([1])
     evidence = []
     for comp in comparators(profile):
+        if profile.fields[comp.name].group is not None and comp.name not in a.values and comp.name not in b.values:
+            continue  # a type neither reports (of the dozen magnitude types, most): nothing to say
         weight = float(comp.weights(feats, ia, ib)[0])
         evidence.append(Evidence(comp.name, weight, comp.reason(feats, 0, 1, weight)))
     score = float(score_pairs(feats, ia, ib, comparators(profile))[0])

@@ -79,10 +79,10 @@ class TimeComparator(Comparator):
         gap = max(0.0, f.t_lo[j] - f.t_hi[i], f.t_lo[i] - f.t_hi[j])
         window = float(np.asarray(self.window(f, np.array([i]), np.array([j]), self.split_gap)).ravel()[0])
         if gap >= window:
-            if window < 120:
+            if window < 1200:
                 return f"times {gap:.1f} s apart beyond their errors (>= {window:.0f} s window: separate events)"
             return f"times {gap / 60:.0f} min apart (>= {window / 60:.0f} min: separate events)"
-        if window < 120 and gap > 0:
+        if window < 1200 and gap > 0:
             return f"times {gap:.1f} s apart beyond their errors (window {window:.0f} s)"
         width = max(f.t_hi[i] - f.t_lo[i], f.t_hi[j] - f.t_lo[j])
         if gap == 0 and f.timeless[i] != f.timeless[j]:

@@ -5,17 +5,31 @@ import { api } from "./api.js";
 import { announce, badge, clear, errorBox, h, srOnly } from "./dom.js";
 import { interval, localLine, utc, utcRange, withUnit } from "./format.js";
 import { intervalChart } from "./charts.js";
-import { mapSketch } from "./map.js";
+import { mapSketch, pointSketch } from "./map.js";
 import { NUMERIC, fieldTitle, getProfile, kindOf, labelOf, sourceBadge, unitOf } from "./profile.js";
 import { auditLog, conflictCards, overrideForms } from "./review.js";
+
+function position(v) {
+  const ns = v.lat >= 0 ? "N" : "S";
+  const ew = v.lon >= 0 ? "E" : "W";
+  return `${Math.abs(v.lat).toFixed(2)}°${ns} ${Math.abs(v.lon).toFixed(2)}°${ew} ±${Math.round(v.radius)} km`;
+}
+
+function where(doc, columns) {
+  const point = getProfile().fields.find((f) => f.kind === "point");
+  return point ? pointSketch(doc, columns, point.name) : mapSketch(doc, columns);
+}
 
 function valueText(field, v) {
   if (!v) return null;
   const kind = kindOf(field);
   if (kind === "time") return v.low === v.high ? utc(v.best) : utcRange(v.low, v.high);
+  if (kind === "point") return position(v);
+  if (kind === "text") return null;
   if (kind === "quantity" || kind === "count") {
     const unit = kind === "count" ? null : v.unit || unitOf(field);
     const range = interval(v.low, v.high, unit);
+    if (v.assumed) return `${withUnit(v.best, unit)}: assumed (fixed), not compared`;
     return v.low !== v.high && v.best !== null ? `${range}, best ${withUnit(v.best, unit)}` : range;
   }
   const label = labelOf(field, v.code) || "not recognised";
@@ -33,10 +47,15 @@ function consensusCell(field, c) {
     const unit = kind === "count" ? null : c.unit || unitOf(field);
     parts.push(h("span", { class: "raw" }, withUnit(c.best, unit)));
     if (c.low !== c.high) parts.push(h("span", { class: "norm" }, interval(c.low, c.high, unit)));
+  } else if (kind === "point") {
+    parts.push(h("span", { class: "raw" }, c.lat === null ? "—" : position(c)));
+  } else if (kind === "text") {
+    parts.push(h("span", { class: "raw" }, c.text || "—"));
   } else {
     parts.push(h("span", { class: "raw" }, c.name || c.label || labelOf(field, c.code) || "—"));
     if (c.qualifier) parts.push(h("span", { class: "norm" }, c.qualifier.replace(":", " ").replace(/_/g, " ")));
   }
+  if (c.reason) parts.push(h("span", { class: "rule" }, `preferred: ${c.reason}`));
   if (c.agree === false) parts.push(badge("sources disagree", "sev-minor"));
   return h("td", { class: "consensus" }, parts);
 }
@@ -203,7 +222,7 @@ export async function renderEvent(root, id, opts = {}) {
     section("conflicts", `Conflicts (${doc.conflicts.length})`, conflictCards(doc, { refresh, chart })),
     section("reports", "Reports side by side", reportsTable(doc, columns, byField)),
     section("intervals", "Intervals by field", charts(doc, columns, byField)),
-    section("map", "Where", mapSketch(doc, columns)),
+    section("map", "Where", where(doc, columns)),
     section("revisions", "Revision history", revisions(doc)),
     section("evidence", "Evidence that joined the reports", evidence(doc)),
     section("override", "Split or merge", overrideForms(doc, { refresh })),
