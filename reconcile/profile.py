@@ -54,6 +54,7 @@ class FieldSpec(_Spec):
     hour_only: float = 1800.0
     major_gap: float = 600.0
     date_major: bool = True
+    zero_seconds: bool = False  # times: "05:46:00" is a measured second, not a minute written out
     # severity measured on the gap between the two intervals (the default) or on the difference of best values;
     # quantities: an absolute threshold in the field's unit instead of ``major_rel`` when set
     major_on: Literal["gap", "difference"] = "gap"

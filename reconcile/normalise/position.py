@@ -2,8 +2,9 @@
 
 Coordinates come as decimal degrees (``-36.67``), with a hemisphere (``36.67S``, ``S36.67``), in degrees and
 minutes (``38°06.2'N``), with Japanese or Korean hemisphere words (``北緯38.1度``, ``북위 38.1``), or both in one
-text (``"36.67S 73.48W"``, ``"38.30, 142.37"``). A coordinate is known to its last digit: ``38.1`` is
-``38.05..38.15``, which sets the least radius of the position (about 5.6 km here).
+text (``"36.67S 73.48W"``, ``"38.30, 142.37"``). A coordinate written as text is known to its last digit:
+``"38.1"`` is ``38.05..38.15``, which sets the least radius of the position (about 7 km here); a number (JSON, CSV)
+has lost its trailing zeros and is taken as known to at least a hundredth of a degree.
 
 A typed figure is a type code and a number in either order (``Mw 6.1``, ``6.1 Mw``, ``Mw6.1``, ``MJMA 7.3``) with an
 optional stated error (``Mw 6.1 ± 0.1``); a figure without a type has type ``""``.
@@ -81,9 +82,11 @@ def parse_coordinates(raw: str) -> list[tuple[float, float, str | None]] | Field
 def coordinate(raw: str | int | float, axis: str) -> tuple[float, float] | FieldProblem:
     """One latitude or longitude (``axis`` 'lat' or 'lon'): (degrees, precision in degrees)."""
     if isinstance(raw, int | float):
+        # a number has lost its trailing zeros (JSON and CSV write 35.0 as 35.0 or 35): its digits say little of
+        # its precision, so it is taken as given to at least the hundredth of a degree (about a kilometre)
         text = repr(float(raw)) if isinstance(raw, float) else str(raw)
         decimals = len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
-        return _in_range(float(raw), axis, raw, 10.0 ** -decimals)
+        return _in_range(float(raw), axis, raw, min(10.0 ** -decimals, 0.01))
     found = parse_coordinates(raw)
     if isinstance(found, FieldProblem):
         return found

@@ -66,6 +66,7 @@ UNITS: dict[str, dict[str, float]] = {
     },
     # magnitudes have no unit; their type ("Mw") is read by the typed-field reader before the figure gets here
     "mag": {"mag": 1.0, "magnitude": 1.0},
+    "number": {},  # a plain figure in whatever unit the profile's field is reported in (hPa, knots)
 }
 
 _ABOUT: tuple[str, ...] = ("about", "around", "approximately", "approx", "roughly", "some", "nearly", "almost", "close to",

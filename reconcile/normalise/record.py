@@ -165,7 +165,8 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, rt: Runtime, zone: str,
     if kind == "time":
         if not isinstance(raw, str):
             return FieldProblem("", "a time must be text (ISO 8601 or as reported)", raw)
-        return parse_time(raw.strip(), zone_name=zone, ref=ref, around=spec.around, hour_only=spec.hour_only)
+        return parse_time(raw.strip(), zone_name=zone, ref=ref, around=spec.around, hour_only=spec.hour_only,
+                          zero_seconds=spec.zero_seconds)
     if kind == "quantity":
         if isinstance(raw, int | float):
             if raw < 0:

@@ -122,7 +122,7 @@ def _rewrite(text: str) -> tuple[str, bool]:
 
 @lru_cache(maxsize=16_384)  # repeats (a day's date-only statements) come close together; the rest are unique
 def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: float = 300.0,
-               hour_only: float = 1800.0) -> Interval | FieldProblem:
+               hour_only: float = 1800.0, zero_seconds: bool = False) -> Interval | FieldProblem:
     """Read a reported time into an interval of UTC instants. ``zone_name``: the zone of bare local times (the
     source's); ``ref``: the issue time that supplies a missing year or date."""
     text = (raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).strip()
@@ -135,11 +135,11 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
         text = f"{y}-{mo}-{d}T{h}:{mi}" + (f":{sec}" if sec else "") + (off or "")
     try:
         if _ISO.fullmatch(text):
-            return _from_iso(text, raw, zone_name)
+            return _from_iso(text, raw, zone_name, zero_seconds=zero_seconds)
         m = _ISO_ZONE.fullmatch(text)
         if m and m.group(2).lower() in ZONE_WORDS:
             stated = ZONE_WORDS[m.group(2).lower()]
-            return _from_iso(m.group(1), raw, stated, rule=f"iso;zone:{stated}")
+            return _from_iso(m.group(1), raw, stated, rule=f"iso;zone:{stated}", zero_seconds=zero_seconds)
     except ValueError as exc:  # the shape of a date, not a date: 2022-02-30, 25:00
         return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
 
@@ -213,7 +213,7 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     except ValueError as exc:
         return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
     start = local.replace(tzinfo=tz).timestamp() + ((second or 0) - int(second or 0))  # "14:46:18.1"
-    if second:
+    if second or (second is not None and zero_seconds):
         lo, hi, best, prec = start, start, start, "second"
     elif minute is not None:
         lo, hi, best, prec = start, start + 59.0, start + 30.0, "minute"
@@ -293,7 +293,7 @@ def _dateutil_fields(text: str) -> _Fields:
     )
 
 
-def _from_iso(text: str, raw: str, zone_name: str, rule: str = "iso") -> Interval:
+def _from_iso(text: str, raw: str, zone_name: str, rule: str = "iso", *, zero_seconds: bool = False) -> Interval:
     dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
     rules = [rule]
     if dt.tzinfo is None:
@@ -305,7 +305,8 @@ def _from_iso(text: str, raw: str, zone_name: str, rule: str = "iso") -> Interva
         hi = (dt + timedelta(days=1)).timestamp() - 1.0
         return Interval(lo, hi, (lo + hi) / 2, "s", raw, sys.intern(";".join(["date", *rules])))
     t = dt.timestamp()
-    if dt.second or dt.microsecond:  # hh:mm:00 is a minute written out, not a measured second
+    # hh:mm:00 is a minute written out, not a measured second (unless the field's times are measured to the second)
+    if dt.second or dt.microsecond or (zero_seconds and _SECONDS.search(text)):
         return Interval(t, t, t, "s", raw, sys.intern(";".join(["second", *rules])))
     return Interval(t, t + 59.0, t + 30.0, "s", raw, sys.intern(";".join(["minute", *rules])))
 
