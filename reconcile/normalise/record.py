@@ -274,8 +274,7 @@ def _typed_one(item: Any) -> tuple[str, float, float | None, str] | FieldProblem
             return FieldProblem("", f"not a finite number: {item!r}", item)
         return "", float(item), None, repr(float(item)) if isinstance(item, float) else str(item)
     if isinstance(item, dict):  # {"type": "Mw", "value": 6.1, "error": 0.1}
-        kind = item.get("type", item.get("magnitude_type", ""))
-        value, error = item.get("value", item.get("mag")), item.get("error", item.get("uncertainty"))
+        kind, value, error = item.get("type", ""), item.get("value"), item.get("error")
         if not isinstance(kind, str) or isinstance(value, bool) or not isinstance(value, int | float) or not (
                 error is None or (isinstance(error, int | float) and not isinstance(error, bool) and error >= 0)):
             return FieldProblem("", "expected {'type': text, 'value': number, 'error': number or absent}", item)
