@@ -1,4 +1,6 @@
-"""Reading archives into records, from lines of text: JSON Lines, a JSON array or object, CSV.
+"""Reading archives into records, from lines of text: JSON Lines, a JSON array or object, CSV; and, as whole
+documents read through ObsPy (``reconcile.seismic``, the optional extra ``seismic``), seismological bulletins:
+ISF (IMS1.0) and QuakeML.
 
 Pure functions over iterables of strings: the caller opens files (or streams an upload). A line that is not JSON
 becomes an ``InputRecord`` with ``error`` set, so it reaches the rejects with its line number rather than
@@ -8,6 +10,7 @@ stopping the run.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
 import orjson
@@ -15,17 +18,29 @@ import orjson
 from .errors import InputError
 from .pipeline import InputRecord
 
-FORMATS = ("jsonl", "json", "csv")
+FORMATS = ("jsonl", "json", "csv", "isf", "quakeml")
+DOCUMENT_FORMATS = frozenset({"isf", "quakeml"})  # read whole (by ObsPy), not line by line
+_EXTENSIONS = ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".csv", "csv"), (".json", "json"), (".isf", "isf"),
+               (".ims", "isf"), (".quakeml", "quakeml"), (".qml", "quakeml"), (".xml", "quakeml"))
+_ISF_HEAD = re.compile(r"^\s*(?:DATA_TYPE\s+BULLETIN|BEGIN\s+IMS1\.0)", re.IGNORECASE | re.MULTILINE)
+_QUAKEML_HEAD = re.compile(r"<(?:[\w.-]+:)?quakeml\b", re.IGNORECASE)
 
 
 def detect_format(name: str, head: str) -> str:
-    """The format of an archive from its name, else from its first non-blank character."""
+    """The format of an archive from its name, else from its first non-blank character, else from its head: a
+    line ``DATA_TYPE BULLETIN``/``BEGIN IMS1.0`` is ISF, a ``<quakeml`` element QuakeML; anything else is CSV."""
     lower = name.lower()
-    for ext, fmt in ((".jsonl", "jsonl"), (".ndjson", "jsonl"), (".csv", "csv"), (".json", "json")):
+    for ext, fmt in _EXTENSIONS:
         if lower.endswith(ext):
             return fmt
     first = head.lstrip()[:1]
-    return "json" if first == "[" else "jsonl" if first == "{" else "csv"
+    if first in ("[", "{"):
+        return "json" if first == "[" else "jsonl"
+    if _ISF_HEAD.search(head):
+        return "isf"
+    if _QUAKEML_HEAD.search(head):
+        return "quakeml"
+    return "csv"
 
 
 def read_jsonl(lines: Iterable[str], origin: str | None = None, *, defer: bool = False) -> Iterator[InputRecord]:
@@ -91,4 +106,13 @@ def read_records(lines: Iterable[str], *, fmt: str, origin: str | None = None,
         return read_csv(lines, origin)
     if fmt == "json":
         return read_json("".join(lines), origin)
+    if fmt in DOCUMENT_FORMATS:
+        return read_document("".join(lines), fmt=fmt, origin=origin)
     raise InputError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}", file=origin)
+
+
+def read_document(data: str | bytes, *, fmt: str, origin: str | None = None) -> Iterator[InputRecord]:
+    """A whole seismological bulletin (``fmt``: ``isf`` or ``quakeml``): one record per origin; needs ObsPy."""
+    from .seismic import read_bulletin
+
+    return read_bulletin(data, fmt, origin)

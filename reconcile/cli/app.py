@@ -114,7 +114,8 @@ def _print_summary(s: dict[str, Any], rejects: list[Reject], out: str | None) ->
 
 @app.command()
 def batch(
-    inputs: Annotated[list[str], typer.Argument(help="Archives: .jsonl, .json (object or array), .csv; - for stdin.")],
+    inputs: Annotated[list[str], typer.Argument(
+        help="Archives: .jsonl, .json (object or array), .csv, ISF/QuakeML bulletins; - for stdin.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Output file (default: stdout).")] = None,
     fmt: Annotated[OutFormat, typer.Option("--format", "-f", help="Output format.")] = OutFormat.json,
     profile: ProfileOpt = "missile_launch",
@@ -239,6 +240,38 @@ def evaluate(
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         Console().print(render_text(report))
+
+
+@app.command("bulletin-truth")
+def bulletin_truth(
+    bulletin: Annotated[Path, typer.Argument(help="A seismological bulletin: ISF (IMS1.0) or QuakeML.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Truth file (default: stdout).")] = None,
+    profile: Annotated[str, typer.Option("--profile", "-p", help="The profile whose source codes name the "
+                                         "reports (as `reconcile batch` with it does).")] = "earthquake",
+) -> None:
+    """A truth file from the bulletin's own grouping of origins into events (no conflicts), to score
+    `reconcile batch` against it with `reconcile evaluate OUT.json --truth T.json`. Needs the extra `seismic`."""
+    from ..formats import DOCUMENT_FORMATS, detect_format
+    from ..seismic import truth_from_document
+
+    runtime = _profile(profile).runtime()
+    with _input_errors():
+        try:
+            data = bulletin.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", file=str(bulletin)) from exc
+        fmt = detect_format(bulletin.name, data[:4096].decode("utf-8-sig", "replace"))
+        if fmt not in DOCUMENT_FORMATS:
+            raise InputError(f"not an ISF or QuakeML bulletin (looks like {fmt})", file=str(bulletin))
+        truth = truth_from_document(data, fmt, str(bulletin), source=lambda s: runtime.source(s)[0])
+    blob = orjson.dumps(truth, option=orjson.OPT_INDENT_2) + b"\n"
+    if output is None:
+        sys.stdout.buffer.write(blob)
+    else:
+        output.write_bytes(blob)
+    reports = sum(len(e["reports"]) for e in truth["events"])
+    err.print(f"[bold]{len(truth['events'])}[/] bulletin events, [bold]{reports}[/] origins"
+              + (f" -> {output}" if output else ""))
 
 
 def main() -> None:

@@ -7,26 +7,33 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import InputError
-from ..formats import detect_format, read_records
+from ..formats import DOCUMENT_FORMATS, detect_format, read_document, read_records
 from ..pipeline import InputRecord
+
+HEAD_BYTES = 4096  # enough to find an ISF bulletin's DATA_TYPE line after an e-mail or AutoDRM preamble
 
 
 def iter_inputs(paths: list[str], fmt: str | None = None, *, defer: bool = False) -> Iterator[InputRecord]:
     """Records from every input in turn; ``-`` is standard input. ``defer``: JSON lines are parsed later, where
-    they are normalised (in worker processes)."""
+    they are normalised (in worker processes). Bulletins (ISF, QuakeML) are read whole, as bytes."""
     for path in paths:
         if path == "-":
             lines = list(sys.stdin)
-            yield from read_records(lines, fmt=fmt or detect_format("", "".join(lines[:1])), origin="<stdin>")
+            chosen = fmt or detect_format("", "".join(lines[:40]))
+            yield from read_records(lines, fmt=chosen, origin="<stdin>")
             continue
         p = Path(path)
         if not p.is_file():
             raise InputError("no such file", file=path)
+        with p.open("rb") as raw:
+            head = raw.read(HEAD_BYTES).decode("utf-8-sig", "replace")
+        chosen = fmt or detect_format(p.name, head)
+        if chosen in DOCUMENT_FORMATS:
+            yield from read_document(p.read_bytes(), fmt=chosen, origin=path)
+            continue
         with p.open(encoding="utf-8-sig", newline="") as fh:
             try:
-                head = fh.read(256)
-                fh.seek(0)
-                yield from read_records(fh, fmt=fmt or detect_format(p.name, head), origin=path, defer=defer)
+                yield from read_records(fh, fmt=chosen, origin=path, defer=defer)
             except UnicodeDecodeError as exc:
                 raise InputError(f"not UTF-8 text: {exc}", file=path) from exc
 
