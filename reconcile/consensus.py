@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from itertools import combinations
 
-from .models import Conflict, ConflictValue, Consensus, Interval, Point, Report, Revision, Severity, Term
+from .models import ROUNDING, Conflict, ConflictValue, Consensus, Interval, Point, Report, Revision, Severity, Term
 from .normalise.position import great_circle_km
 from .normalise.times import format_instant, format_local, local_date
 from .profile import FieldSpec, Profile
@@ -205,7 +205,11 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
         return None, None
     lo = max(v.lo for _, v in vals)
     hi = min(v.hi for _, v in vals)
-    agree = lo <= hi
+    # intervals that all meet share a point (on a line, pairwise overlaps imply a common one); touching ends
+    # count as meeting, as in ``Interval.overlaps``
+    agree = lo <= hi or lo - hi <= ROUNDING * max(1.0, abs(lo))
+    if agree and lo > hi:
+        lo = hi = (lo + hi) / 2
     # a source counts by the precision of its value and by the weight the profile gives the source
     trust = {code: src.weight for code, src in profile.sources.items()}
     weights = [trust.get(r.source, 1.0) / max(v.hi - v.lo, 1e-9 + abs(v.best) * 1e-3,

@@ -46,6 +46,9 @@ class ReportIn(BaseModel):
     text: str | None = None
 
 
+ROUNDING = 1e-12  # relative: two ends closer than this are one point (a microsecond on an epoch time)
+
+
 @dataclass(slots=True, frozen=True)
 class Interval:
     """A numeric value as an interval [lo, hi] with a best estimate, and where it came from.
@@ -65,11 +68,14 @@ class Interval:
         return (Interval, (self.lo, self.hi, self.best, self.unit, self.raw, self.rule, self.assumed))
 
     def overlaps(self, other: Interval) -> bool:
-        return self.lo <= other.hi and other.lo <= self.hi
+        """Whether the intervals share a point; intervals that touch do ([8.5, 8.9] and [8.9, 9.3]), even where
+        floating point puts one end a rounding error past the other (8.7 + 0.2 < 9.1 - 0.2)."""
+        return self.gap(other) == 0.0
 
     def gap(self, other: Interval) -> float:
-        """Distance between the two intervals; 0 when they overlap."""
-        return max(0.0, other.lo - self.hi, self.lo - other.hi)
+        """Distance between the two intervals; 0 when they overlap (or touch, to a rounding error)."""
+        gap = max(0.0, other.lo - self.hi, self.lo - other.hi)
+        return 0.0 if gap <= ROUNDING * max(1.0, abs(self.best), abs(other.best)) else gap
 
 
 @dataclass(slots=True, frozen=True)

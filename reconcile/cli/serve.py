@@ -18,9 +18,13 @@ keys_app = typer.Typer(help="API keys for the service.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
 
-def _demo_fixtures(explicit: Path | None) -> list[Path]:
-    candidates = [explicit] if explicit else [Path.cwd() / "fixtures" / "launches",
-                                              Path(__file__).resolve().parents[2] / "fixtures" / "launches"]
+DEMO_DATA = {"missile_launch": "launches", "earthquake": "earthquakes"}  # each built-in profile's fixtures
+
+
+def _demo_fixtures(explicit: Path | None, profile: str = "missile_launch") -> list[Path]:
+    folder = DEMO_DATA.get(profile, "launches")
+    candidates = [explicit] if explicit else [Path.cwd() / "fixtures" / folder,
+                                              Path(__file__).resolve().parents[2] / "fixtures" / folder]
     for d in candidates:
         if d is not None and d.is_dir():
             files = sorted(d.glob("*.jsonl"))
@@ -65,10 +69,15 @@ def serve(
     database_url: Annotated[str | None, typer.Option(help="Overrides RECONCILE_DATABASE_URL.")] = None,
     dev: Annotated[bool, typer.Option("--dev", help="Development mode: requests without a key act as an "
                                                     "analyst who may submit for any source.")] = False,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", "-p", help="Incident kind (overrides RECONCILE_PROFILE): missile_launch, earthquake or a TOML "
+                                "file.")] = None,
 ) -> None:
     """Run the reconciliation service (HTTP API, OpenAPI docs at /docs)."""
     if database_url:
         os.environ["RECONCILE_DATABASE_URL"] = database_url
+    if profile:
+        os.environ["RECONCILE_PROFILE"] = profile
     if dev or demo:
         os.environ["RECONCILE_DEV_MODE"] = "1"
     if demo:
@@ -77,8 +86,8 @@ def serve(
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
         os.environ["RECONCILE_DATABASE_URL"] = url
-        stored, rejected = load_demo(url, _demo_fixtures(demo_data), os.environ.get("RECONCILE_PROFILE",
-                                                                                    "missile_launch"))
+        kind = os.environ.get("RECONCILE_PROFILE", "missile_launch")
+        stored, rejected = load_demo(url, _demo_fixtures(demo_data, kind), kind)
         out.print(f"demo: {stored} reports stored in {path}, {rejected} fixture lines rejected on purpose "
                   "(malformed examples)")
         out.print("[yellow]development mode:[/] no API key needed; do not expose this server")
