@@ -116,11 +116,7 @@ class ScaleSpec(_Spec):
     field: str
     at: list[float]
     windows: dict[str, list[float]]
-
-    def window(self, name: str, value: float) -> float:
-        from numpy import interp
-
-        return float(interp(value, self.at, self.windows[name]))
+    missing: float | None = None  # the value of a pair neither of which gives one (default: the first of ``at``)
 
 
 class ClusteringSpec(_Spec):
@@ -317,6 +313,8 @@ def _clustering_problems(profile: Profile) -> list[str]:
         problems.append(f"clustering.scale.field: unknown field {scale.field!r}")
     if not scale.at or scale.at != sorted(scale.at):
         problems.append("clustering.scale.at: expected values in increasing order")
+    if scale.missing is not None and scale.at and not scale.at[0] <= scale.missing <= scale.at[-1]:
+        problems.append(f"clustering.scale.missing: {scale.missing:g} is outside {scale.at[0]:g}..{scale.at[-1]:g}")
     for name, windows in scale.windows.items():
         spec = profile.fields.get(name)
         if spec is None or spec.kind not in ("time", "point"):

@@ -30,12 +30,12 @@ class Comparator:
 
     def window(self, f: Features, a: np.ndarray, b: np.ndarray, fixed: float) -> np.ndarray | float:
         """The window of each pair: ``fixed``, or (``clustering.scale``) by the larger scale value of the two,
-        the smallest window when neither has one."""
+        that of ``scale.missing`` when neither has one."""
         scale: ScaleSpec | None = getattr(self, "scale", None)
         if scale is None or f.scale is None or self.name not in scale.windows:
             return fixed
         larger = np.fmax(f.scale[a], f.scale[b])
-        larger = np.where(np.isnan(larger), scale.at[0], larger)
+        larger = np.where(np.isnan(larger), scale.at[0] if scale.missing is None else scale.missing, larger)
         return np.interp(larger, scale.at, scale.windows[self.name])
 
     def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -52,6 +52,8 @@ parent = "any"
      "windows past clustering.split_gap"),
     ('[clustering.scale]\nfield = "time"\nat = [1, 2]\n[clustering.scale.windows]\nkind = [10, 20]\n',
      "not a time or point field"),
+    ('[clustering.scale]\nfield = "time"\nat = [1, 2]\nmissing = 3\n[clustering.scale.windows]\ntime = [10, 20]\n',
+     "clustering.scale.missing: 3 is outside 1..2"),
 ])
 def test_profile_problems_are_named(extra, problem):
     with pytest.raises(ProfileError) as err:
