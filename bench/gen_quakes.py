@@ -57,7 +57,7 @@ from typing import Any
 from gen_report import dumps
 from generate import _Writer
 
-VERSION = 1  # bump when the archives change, so that cached ones are regenerated (bench/run.py)
+VERSION = 2  # bump when the archives change, so that cached ones are regenerated (bench/run.py)
 QUAKES_PER_DAY = 80.0
 START = "2010-01-01T00:00:00Z"
 DAY = 86400.0
@@ -265,6 +265,7 @@ class Quake:
     main: int | None = None
     event_type: str = "earthquake"
     mags: dict[str, float] = field(default_factory=dict)
+    reporters: frozenset[str] | None = None  # agencies with a hypocentre of it, once rendered
 
 
 @dataclass(slots=True)
@@ -912,10 +913,30 @@ def _malformed(gen: Generator, w: _Writer, rec: dict[str, Any], agency: str, at:
     w.push(at, payload, {"source": source, "id": bad["id"]})
 
 
+SHARE_ORDER = ("NEIC", "EMSC", "JMA", "ISC", "IDC", "GFZ", "AFAD", "KOERI", "CSN")
+
+
+def share_agency(gen: Generator, q: Quake, agencies: list[str]) -> None:
+    """Two quakes whose solutions could fall in one association window are reported by at least one common
+    agency, so that which solution belongs to which quake is decidable (one agency, one hypocentre per event);
+    quakes further apart are told apart by the windows themselves. The window is taken for the larger magnitude
+    plus what an injected magnitude may add, and widened by the scatter of times and epicentres."""
+    mine = set(agencies) - {"GCMT"}
+    for n in gen._near(q.t, q.lat, q.lon, WINDOWS[-1][1] + 2 * CLIP["time"], WINDOWS[-1][2] + 2 * 20.0, skip=q):
+        if n.reporters is None or n.reporters & mine:
+            continue
+        wt, wd = window(max(q.m, n.m) + 1.4)
+        if abs(n.t - q.t) < wt + 2 * CLIP["time"] and distance_km(q.lat, q.lon, n.lat, n.lon) < wd + 40:
+            add = next(a for a in SHARE_ORDER if a in n.reporters)
+            agencies.append(add)
+            mine.add(add)
+
+
 def render_quake(gen: Generator, q: Quake, w: _Writer, *, budget: int) -> int:
     rng = gen.rng
     full = budget >= 24
     agencies = gen.agencies(q)
+    share_agency(gen, q, agencies)
     sols = gen.solutions(q, agencies, full)
     if len(sols) > budget:
         sols = sols[:budget]
@@ -923,6 +944,7 @@ def render_quake(gen: Generator, q: Quake, w: _Writer, *, budget: int) -> int:
     major, near = labels(sols)
     assert major == done and not near, (q, major, done, near)
     gen.publish(q, sols)
+    q.reporters = frozenset(s.agency for s in sols if s.kind == "hypocentre" and not s.auto)
     members: list[dict[str, Any]] = []
     made = 0
     prev: dict[tuple[str, str], Sol] = {}
