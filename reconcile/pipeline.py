@@ -252,8 +252,9 @@ def explain_pair(a: Report, b: Report, profile: Profile, *, same_event: bool | N
     threshold = profile.clustering.threshold
     if score >= MUST_LINK / 2:
         reason = "one report revises the other (supersedes): always the same event"
-    elif a.source == b.source:
-        reason = f"two reports of {a.source} that do not revise each other never share an event"
+    elif profile.runtime().identity(a) == profile.runtime().identity(b):
+        kind = f" ({profile.runtime().identity(a)[1]}s)" if profile.clustering.distinct_by else ""
+        reason = f"two reports of {a.source}{kind} that do not revise each other never share an event"
     elif score <= CANNOT_LINK / 2:
         reason = next((e.reason for e in evidence if e.weight <= CANNOT_LINK / 2), "hard split")
     elif score > threshold:

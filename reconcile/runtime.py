@@ -69,7 +69,9 @@ class Runtime:
             folded.update({k: next(iter(v)) for k, v in by_fold.items() if len(v) == 1})
         self.partitions = {name: self._partition_of(name) for name in self._partition_fields(profile)}
         self._names_by_spec: dict[int, str] = {}
-        self.uncertain = tuple(n for n, f in profile.fields.items() if f.error or f.default_error is not None)
+        # fields whose values take a stated or default error after reading (typed figures take theirs as read)
+        self.uncertain = tuple(n for n, f in profile.fields.items()
+                               if (f.error or f.default_error is not None) and f.group is None)
         self._assumed = {
             n: re.compile(r"(?<![^\W\d_])(" + "|".join(re.escape(w) for w in sorted(f.assumed, key=len, reverse=True))
                           + r")(?![^\W\d_])", re.I)

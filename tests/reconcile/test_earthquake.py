@@ -302,3 +302,12 @@ def test_values_keep_their_provenance(quake, record):
     for value in r.values.values():
         assert isinstance(value, Interval | Point | Term)
         assert value.raw and value.rule
+
+
+def test_explain_tells_solution_kinds_apart(quake):
+    hypo, centroid = (normalise_report(r, quake) for r in (MAIN[0], MAIN[3]))  # USGS hypocentre and W-phase
+    joined = explain_pair(hypo, centroid, quake)
+    assert joined.decision == "join" and "never share" not in joined.reason
+    other = normalise_report({**MAIN[0], "id": "another", "time": "2011-03-11T05:46:25Z"}, quake)
+    split = explain_pair(hypo, other, quake)
+    assert split.decision == "split" and "NEIC (hypocentres)" in split.reason
