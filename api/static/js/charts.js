@@ -9,7 +9,7 @@ import { sourceColor } from "./profile.js";
 
 const W = 640, LEFT = 118, RIGHT = 150, ROW = 26, TOP = 10, AXIS = 34;
 const X0 = LEFT, X1 = W - RIGHT;
-const TIME_STEPS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
 
 function epoch(v) {
   if (v === null || v === undefined) return null;
@@ -36,12 +36,17 @@ function ticks(lo, hi, isTime) {
 function tickLabel(v, isTime, span) {
   if (!isTime) return number(v);
   const iso = new Date(v * 1000).toISOString();
-  return span > 86400 ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
+  if (span > 86400) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  return span < 360 ? iso.slice(11, 19) : iso.slice(11, 16);  // seconds on an axis of a few minutes or less
 }
 
 /** The plotted range: the consensus (or the narrowest interval) and every interval not far wider than it. */
 export function domain(rows, consensus, isTime) {
-  const minWidth = isTime ? 120 : Math.max(Math.abs((consensus && consensus.best) || rows[0].best || 1) * 0.04, 0.5);
+  // times: two minutes at least, unless every interval is narrower than a minute (origin times of earthquakes,
+  // to a fraction of a second): then as narrow as the narrowest, at least a second
+  const narrowest = Math.min(...rows.map((r) => r.high - r.low));
+  const fine = isTime && rows.every((r) => r.high - r.low < 60);
+  const minWidth = isTime ? (fine ? Math.max(1, narrowest) : 120) : Math.max(Math.abs((consensus && consensus.best) || rows[0].best || 1) * 0.04, 0.5);
   const ref = consensus && consensus.low !== null ? consensus
     : rows.reduce((a, b) => (b.high - b.low < a.high - a.low ? b : a));
   const refWidth = Math.max(ref.high - ref.low, minWidth);

@@ -16,9 +16,16 @@ function formatter(zone) {
   return formatters.get(zone);
 }
 
-function parts(date, zone) {
+// fractions of a second, as an ISO value gives them ("05:46:24.12Z" -> ".12"); none for epoch numbers (audit times)
+function fraction(value) {
+  const m = typeof value === "string" ? /T?\d{2}:\d{2}:\d{2}(\.\d+)/.exec(value) : null;
+  return m ? m[1].replace(/0+$/, "").replace(/\.$/, "") : "";
+}
+
+function parts(date, zone, frac = "") {
   const p = Object.fromEntries(formatter(zone).formatToParts(date).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, time: p.second === "00" ? `${p.hour}:${p.minute}` : `${p.hour}:${p.minute}:${p.second}` };
+  return { date: `${p.year}-${p.month}-${p.day}`,
+    time: p.second === "00" && !frac ? `${p.hour}:${p.minute}` : `${p.hour}:${p.minute}:${p.second}${frac}` };
 }
 
 export function toDate(value) {
@@ -31,7 +38,7 @@ export function toDate(value) {
 export function utc(value) {
   const d = toDate(value);
   if (!d) return "—";
-  const p = parts(d, "UTC");
+  const p = parts(d, "UTC", fraction(value));
   return `${p.date} ${p.time} UTC`;
 }
 
@@ -41,7 +48,7 @@ export function localTimes(value) {
   if (!d) return [];
   const out = [];
   for (const { zone, label } of LOCAL_ZONES) {
-    const p = parts(d, zone);
+    const p = parts(d, zone, fraction(value));
     const text = `${p.date} ${p.time}`;
     const same = out.find((o) => o.text === text);
     if (same) same.labels += `/${label}`;
@@ -58,7 +65,7 @@ export function localLine(value) {
 export function utcRange(low, high) {
   const a = toDate(low), b = toDate(high);
   if (!a || !b) return "—";
-  const pa = parts(a, "UTC"), pb = parts(b, "UTC");
+  const pa = parts(a, "UTC", fraction(low)), pb = parts(b, "UTC", fraction(high));
   if (pa.date === pb.date) return `${pa.date} ${pa.time}–${pb.time} UTC`;
   return `${pa.date} ${pa.time} – ${pb.date} ${pb.time} UTC`;
 }

@@ -187,49 +187,61 @@ export function mapSketch(doc, reports) {
  * uncertainty circle in the source's colour, and the consensus as a cross. field: the point field's name.
  */
 export function pointSketch(doc, reports, field) {
-  const marks = reports.filter((r) => r.values[field]).map((r) => ({ source: r.source, id: r.id, ...r.values[field] }));
-  const c = doc[field];
+  // longitudes unwrapped around the first report's, so that positions either side of the date line stay together
+  const ref = reports.map((r) => r.values[field]).find((v) => v && v.lon !== null && v.lon !== undefined);
+  const unwrap = (lon) => (ref ? lon + 360 * Math.round((ref.lon - lon) / 360) : lon);
+  const marks = reports.filter((r) => r.values[field] && r.values[field].lat !== null && r.values[field].lat !== undefined)
+    .map((r) => ({ source: r.source, id: r.id, ...r.values[field], lon: unwrap(r.values[field].lon) }));
+  const c = doc[field] && doc[field].lat !== null && doc[field].lat !== undefined
+    ? { ...doc[field], lon: unwrap(doc[field].lon) } : null;
   if (!marks.length) return h("p", { class: "muted" }, "No report of this event gives a position.");
   // a frame around the marks alone (at least half a degree, and their circles), not the peninsula's
   const pad = Math.max(0.5, ...marks.map((m) => (m.radius || 0) / 111.32 * 1.2));
   let w = Infinity, e = -Infinity, sLat = Infinity, n = -Infinity;
-  for (const m of marks) {
+  for (const m of [...marks, ...(c ? [c] : [])]) {
     w = Math.min(w, m.lon - pad); e = Math.max(e, m.lon + pad);
     sLat = Math.min(sLat, m.lat - pad); n = Math.max(n, m.lat + pad);
   }
   const k = Math.cos(((sLat + n) / 2) * Math.PI / 180);
-  const scale = WIDTH / Math.max((e - w) * k, 1e-6);
+  // one scale for both axes that fits the frame into WIDTH x at most 520 px, the frame centred in the picture
+  const scale = Math.min(WIDTH / Math.max((e - w) * k, 1e-6), 520 / Math.max(n - sLat, 1e-6));
   const height = Math.min(520, Math.max(200, Math.round((n - sLat) * scale)));
-  const X = (lon) => (lon - w) * k * scale;
-  const Y = (lat) => (n - lat) * scale;
+  const x0 = (WIDTH - (e - w) * k * scale) / 2, y0 = (height - (n - sLat) * scale) / 2;
+  const X = (lon) => x0 + (lon - w) * k * scale;
+  const Y = (lat) => y0 + (n - lat) * scale;
+  // what the picture shows, margins included (for the grid)
+  const [vw, ve] = [w - x0 / (k * scale), e + x0 / (k * scale)];
+  const [vs, vn] = [sLat - y0 / scale, n + y0 / scale];
   const titleId = uniqueId("map-title"), descId = uniqueId("map-desc");
   const svg = s("svg", { viewBox: `0 0 ${WIDTH} ${height}`, role: "img", "aria-labelledby": `${titleId} ${descId}`, class: "map-sketch" });
-  const fmt = (p) => `${Math.abs(p.lat).toFixed(2)}°${p.lat >= 0 ? "N" : "S"} ${Math.abs(p.lon).toFixed(2)}°${p.lon >= 0 ? "E" : "W"}`;
+  const wrap = (lon) => ((((lon + 180) % 360) + 360) % 360) - 180;
+  const fmt = (p) => `${Math.abs(p.lat).toFixed(2)}°${p.lat >= 0 ? "N" : "S"} ${Math.abs(wrap(p.lon)).toFixed(2)}°${wrap(p.lon) >= 0 ? "E" : "W"}`;
   const desc = marks.map((m) => `${m.source} ${m.id}: ${fmt(m)}, within ${Math.round(m.radius)} km`);
-  if (c && c.lat !== null) desc.unshift(`Consensus ${fmt(c)}${c.preferred ? ` (${c.preferred})` : ""}`);
+  if (c) desc.unshift(`Consensus ${fmt(c)}${c.preferred ? ` (${c.preferred})` : ""}`);
   svg.append(s("title", { id: titleId }, `Reported positions (${field})`), s("desc", { id: descId }, desc.join(". ")),
     s("rect", { x: 0, y: 0, width: WIDTH, height, fill: "#e8f1fa" }));
-  const step = (e - w) > 8 ? 2 : (e - w) > 3 ? 1 : 0.5;
-  for (let lon = Math.ceil(w / step) * step; lon <= e; lon += step) {
+  const span = Math.max(ve - vw, vn - vs);
+  const step = span > 16 ? 5 : span > 8 ? 2 : span > 3 ? 1 : 0.5;
+  for (let lon = Math.ceil(vw / step) * step; lon <= ve; lon += step) {
     svg.append(s("line", { x1: X(lon), x2: X(lon), y1: 0, y2: height, stroke: "#c9d9ea" }),
-      s("text", { x: X(lon) + 2, y: height - 4, "font-size": 10, fill: "#57606a" }, `${lon}°`));
+      s("text", { x: X(lon) + 2, y: height - 4, "font-size": 10, fill: "#57606a" }, `${wrap(lon)}°`));
   }
-  for (let lat = Math.ceil(sLat / step) * step; lat <= n; lat += step) {
+  for (let lat = Math.ceil(vs / step) * step; lat <= vn; lat += step) {
     svg.append(s("line", { x1: 0, x2: WIDTH, y1: Y(lat), y2: Y(lat), stroke: "#c9d9ea" }),
       s("text", { x: 3, y: Y(lat) - 3, "font-size": 10, fill: "#57606a" }, `${lat}°`));
   }
   const path = (pts, close) => pts.map(([lon, lat], i) => `${i ? "L" : "M"}${X(lon).toFixed(1)},${Y(lat).toFixed(1)}`).join("") + (close ? "Z" : "");
-  for (const poly of LAND) svg.append(s("path", { d: path(poly, true), fill: "#f3efe2", stroke: "#8a8068" }));
+  for (const poly of LAND) svg.append(s("path", { d: path(poly.map(([lon, lat]) => [unwrap(lon), lat]), true), fill: "#f3efe2", stroke: "#8a8068" }));
   for (const m of marks) {
     const color = sourceColor(m.source);
-    svg.append(s("circle", { cx: X(m.lon), cy: Y(m.lat), r: Math.max(3, (m.radius / 111.32) * scale), fill: color,
+    svg.append(s("circle", { class: "uncertainty", cx: X(m.lon), cy: Y(m.lat), r: Math.max(3, (m.radius / 111.32) * scale), fill: color,
       "fill-opacity": 0.08, stroke: color, "stroke-dasharray": "5 3" }),
-    s("circle", { cx: X(m.lon), cy: Y(m.lat), r: 4, fill: color, stroke: "#fff", "stroke-width": 1.5 }),
+    s("circle", { class: "mark", "data-report": m.id, "data-source": m.source, cx: X(m.lon), cy: Y(m.lat), r: 4, fill: color, stroke: "#fff", "stroke-width": 1.5 }),
     s("text", { x: X(m.lon) + 6, y: Y(m.lat) - 6, "font-size": 11, fill: color, "font-weight": 600, stroke: "#fff",
       "stroke-width": 3, "paint-order": "stroke" }, m.source));
   }
-  if (c && c.lat !== null) {
-    svg.append(s("path", { d: `M${X(c.lon) - 7},${Y(c.lat)} h14 M${X(c.lon)},${Y(c.lat) - 7} v14`, stroke: "#0b3d91", "stroke-width": 2.5 }));
+  if (c) {
+    svg.append(s("path", { class: "consensus", d: `M${X(c.lon) - 7},${Y(c.lat)} h14 M${X(c.lon)},${Y(c.lat) - 7} v14`, stroke: "#0b3d91", "stroke-width": 2.5 }));
   }
   const legend = h("p", { class: "small muted" }, "Dots: each report's position, dashed circle: its stated (or default) ",
     "uncertainty; cross: the consensus. Coastlines are rough and drawn only around Korea and Japan.");

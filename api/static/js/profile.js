@@ -41,7 +41,7 @@ export function unitOf(field) {
 }
 
 export function fieldTitle(field) {
-  const text = field.replace(/_/g, " ");
+  const text = field.replace(/_/g, " ").replace(/\./g, " ");  // "magnitude.Mw" -> "Magnitude Mw"
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
