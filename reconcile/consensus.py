@@ -89,6 +89,10 @@ def reconcile_event(reports: list[Report], profile: Profile) -> tuple[dict[str, 
     conflicts: list[Conflict] = []
     for name, spec in profile.fields.items():
         vals = [(r, r.values[name]) for r in current if name in r.values]
+        if spec.default is not None and len(vals) < len(current):  # "the value of a report that gives none"
+            given = {r.key for r, _ in vals}
+            default = Term(spec.default, "(not given)", "default")
+            vals += [(r, default) for r in current if r.key not in given]
         if not vals:
             continue
         if spec.within is None:
@@ -219,11 +223,15 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     sources = tuple(r.source for r, _ in vals)
     unit = vals[0][1].unit
     preferred = reason = None
+    chosen: Interval | None = None
     if spec.best == "preferred":
         k, reason = _preferred(vals, profile, lambda v: v.hi - v.lo if isinstance(v, Interval) else 0.0, unit)
-        preferred, best = f"{vals[k][0].source}/{vals[k][0].id}", vals[k][1].best
+        preferred, chosen = f"{vals[k][0].source}/{vals[k][0].id}", vals[k][1]
+        best = chosen.best
     if agree:
-        if spec.best != "preferred":
+        if chosen is not None:  # the preferred solution's value, within its own uncertainty
+            lo, hi = chosen.lo, chosen.hi
+        else:
             best = min(max(best, lo), hi)
         return Consensus(name, True, sources, best=best, low=lo, high=_finite(hi), unit=unit,
                          preferred=preferred, reason=reason), None

@@ -311,3 +311,23 @@ def test_explain_tells_solution_kinds_apart(quake):
     other = normalise_report({**MAIN[0], "id": "another", "time": "2011-03-11T05:46:25Z"}, quake)
     split = explain_pair(hypo, other, quake)
     assert split.decision == "split" and "NEIC (hypocentres)" in split.reason
+
+
+def test_a_preferred_best_comes_with_its_own_range(quake):
+    # EMSC 10 km and JMA 16 km agree (±5 each); JMA is preferred: 16 km within JMA's 11..21, not the overlap 11..15
+    records = [{**BASE_A, "source": "EMSC", "depth": "10 km"}, {**BASE_B, "source": "JMA", "depth": "16 km"},
+               {**BASE_B, "id": "c", "source": "NEIC", "depth": "10 km fixed"}]
+    _, event = _conflicts(records, quake)
+    depth = event.consensus["depth"]
+    assert depth.agree and depth.preferred == "JMA/b"
+    assert depth.low <= depth.best <= depth.high
+    assert (depth.best, depth.low, depth.high) == pytest.approx((16.0, 11.0, 21.0))
+
+
+def test_the_kind_of_solution_counts_reports_that_give_none(quake):
+    # two hypocentres that say nothing of their kind and one centroid: mostly hypocentres, and no conflict
+    records = [BASE_A, BASE_B, {**BASE_B, "id": "g", "source": "GCMT", "solution": "centroid",
+                                "time": "2020-05-01T10:00:04Z"}]
+    conflicts, event = _conflicts(records, quake)
+    assert "solution" not in conflicts
+    assert event.consensus["solution"].code == "hypocentre"
