@@ -11,6 +11,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -106,3 +107,29 @@ def client(app):
 
 def headers(name: str) -> dict[str, str]:
     return {"X-API-Key": key_of(name)}
+
+
+# --- the browser for the page tests (tests/api/test_ui.py, tests/api/test_earthquake_service.py): one Playwright and
+# one Chromium for the whole session, since Playwright's sync API cannot run twice at once in one process ---
+
+CHROMIUM = Path(os.environ.get("RECONCILE_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (.ci/run does), or set "
+                    "RECONCILE_TEST_CHROMIUM")
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

@@ -31,7 +31,7 @@ import httpx
 import orjson
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from api.app import create_app
 from api.db import Database
@@ -45,7 +45,7 @@ from reconcile.normalise import normalise_report
 
 from .conftest import fresh_database
 from .test_incremental import assert_same_events, canonical, in_lists, shuffled, stored
-from .test_ui import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, Tab, ThreadServer
+from .test_ui import TIMEOUT_MS, Tab, ThreadServer
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "earthquakes"
@@ -335,16 +335,10 @@ def test_routes_with_earthquake_reports(routes_client) -> None:
 CAUCASUS = ("ISC", "1838613")  # the 1967 Caucasus quake: six agencies, conflicts on time, epicentre, depth
 
 
-@pytest.fixture(scope="module")
-def quake_browser() -> Iterator[Browser]:
-    """Chromium for this module alone (closed before tests/api/test_ui.py starts its own)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (.ci/run does), or set "
-                    "RECONCILE_TEST_CHROMIUM")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def quake_browser(browser: Browser) -> Browser:
+    """The session's Chromium (tests/api/conftest.py), shared with tests/api/test_ui.py."""
+    return browser
 
 
 @pytest.fixture

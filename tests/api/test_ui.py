@@ -29,20 +29,17 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from api.app import create_app
 from api.settings import Settings
 from api.ui import STATIC, mount_ui
 from reconcile.cli.serve import load_demo
 
-from .conftest import key_of, key_specs
+from .conftest import CHROMIUM, CHROMIUM_ARGS, key_of, key_specs  # noqa: F401  (the page tests share them)
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "launches"
-CHROMIUM = Path(os.environ.get("RECONCILE_TEST_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SEED_MESSAGE = "JMOD: 約500km; KCNA: 700 km (+40%)"
 TIMEOUT_MS = 20_000
 
@@ -117,22 +114,6 @@ def serve(demo_store: Path, tmp_path: Path) -> Iterator[Callable[..., ThreadServ
 @pytest.fixture
 def server(serve: Callable[..., ThreadServer]) -> ThreadServer:
     return serve()
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: `apt-get install chromium` (.ci/run does), or set "
-                    "RECONCILE_TEST_CHROMIUM")
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-    yield browser
-    browser.close()
 
 
 class Tab:

@@ -163,7 +163,8 @@ function summary(doc, columns) {
     : doc.review === "reviewed" ? badge("reviewed", "rv-reviewed") : badge("no conflicts", "rv-none");
   return h("dl", { class: "summary" },
     item("Time (UTC)", t ? utc(t.best) : "unknown", t ? h("span", { class: "local" }, utcRange(t.low, t.high)) : null),
-    item("Local time", t ? localLine(t.best) : "unknown"),
+    // the local wall clock of the profile's region (KST/JST for launches); a kind dated in UTC has none
+    localLine(t ? t.best : null) ? item("Local time", localLine(t.best)) : null,
     item("Type", doc.event_type ? doc.event_type.label || doc.event_type.code : "—"),
     item("Sources", h("span", { class: "badges" }, [...new Set(doc.reports.map((r) => r.source))].map(sourceBadge))),
     item("Reports", `${columns.length} current, ${doc.reports.length - columns.length} superseded`),

@@ -1,5 +1,7 @@
 // Times in UTC and in the profile's local zones (KST, JST), numbers with units, durations.
 
+import { getProfile } from "./profile.js";
+
 export const LOCAL_ZONES = [
   { zone: "Asia/Seoul", label: "KST" },
   { zone: "Asia/Tokyo", label: "JST" },
@@ -45,7 +47,8 @@ export function utc(value) {
 /** [{labels: "KST/JST", text: "2022-01-05 08:07:30"}]: zones that show the same wall time share one line. */
 export function localTimes(value) {
   const d = toDate(value);
-  if (!d) return [];
+  const profile = getProfile();
+  if (!d || (profile && profile.date_zone === "UTC")) return [];  // a kind dated in UTC (earthquakes): no local clock
   const out = [];
   for (const { zone, label } of LOCAL_ZONES) {
     const p = parts(d, zone, fraction(value));
