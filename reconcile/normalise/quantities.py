@@ -122,12 +122,15 @@ def _strip_affixes(key: str, words: tuple[str, ...], *, prefix: bool) -> tuple[s
     return key, False
 
 
+_NEGATIVE = re.compile(r"^\s*[-−–]\s*\d")
 _PLUS_MINUS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:±|\+/-|\+-)\s*(\d+(?:\.\d+)?)\s*(.*?)\s*$")
 
 
 @lru_cache(maxsize=100_000)
 def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | FieldProblem:
     """Read a reported figure into an interval in ``unit`` (a key of ``UNITS``)."""
+    if _NEGATIVE.match(raw):  # "-1.2 km" must not read as 1.2 km
+        return FieldProblem("", f"negative value {raw!r}", raw)
     stated = _PLUS_MINUS.match(raw.replace(",", ""))
     if stated:  # "16.6 ± 2.1 km": the figure with its stated error
         x, e = float(stated.group(1)), float(stated.group(2))

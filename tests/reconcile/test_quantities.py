@@ -179,6 +179,8 @@ def test_the_rule_applied_is_recorded(raw, unit, rule):
         pytest.param("Mach 10", "km", ["unknown unit", "mach"], id="mach-as-distance"),
         pytest.param("500km", "mach", ["unknown unit", "km"], id="distance-as-speed"),
         pytest.param("500 km 600 km", "km", ["more than one number", "500 km 600 km"], id="two-numbers"),
+        pytest.param("-1.2 km", "km", ["negative value"], id="negative"),  # never read as 1.2 km
+        pytest.param("−5 km", "km", ["negative value"], id="negative-unicode-minus"),
     ],
 )
 def test_errors_are_field_problems_naming_the_bad_text(raw, unit, words):
@@ -317,3 +319,17 @@ def test_more_ways_figures_are_written(raw, unit, lo, hi, rule):
 def test_an_unspecified_number_is_not_one():
     got = parse_count("an unspecified number")
     assert isinstance(got, Interval) and (got.lo, got.hi) == (1.0, math.inf)
+
+
+@pytest.mark.parametrize(("raw", "unit", "lo", "hi", "best"), [
+    ("16.6 ± 2.1 km", "km", 14.5, 18.7, 16.6),
+    ("16.6 +/- 2.1", "km", 14.5, 18.7, 16.6),
+    ("0.4 ± 0.1 s", "s", 0.3, 0.5, 0.4),
+    ("1.2 sec", "s", 1.15, 1.25, 1.2),
+    ("250 ms", "s", 0.245, 0.255, 0.25),  # step 10 ms
+    ("6.1", "mag", 6.05, 6.15, 6.1),
+])
+def test_stated_errors_and_the_new_units(raw, unit, lo, hi, best):
+    got = parse_quantity(raw, unit)
+    assert not isinstance(got, FieldProblem), got
+    assert (got.lo, got.hi, got.best) == pytest.approx((lo, hi, best))
