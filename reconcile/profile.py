@@ -66,6 +66,7 @@ class FieldSpec(_Spec):
     error: str | None = None
     error_unit: str | None = None
     default_error: float | None = None
+    signed: bool = False  # quantities: a negative figure is a value (a depth above sea level), not an error
     # False: shown and kept, never a conflict nor evidence (what kind of solution a report is)
     compare: bool = True
     # words that mark a value as an assumption, not a measurement ("10 km fixed"): shown, never compared

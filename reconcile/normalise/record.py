@@ -169,9 +169,14 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, rt: Runtime, zone: str,
                           zero_seconds=spec.zero_seconds)
     if kind == "quantity":
         if isinstance(raw, int | float):
-            if raw < 0:
+            if raw < 0 and not spec.signed:
                 return FieldProblem("", f"negative value {raw!r}", raw)
             raw = f"{raw:g}" if isinstance(raw, float) else str(raw)
+        if spec.signed and raw.lstrip().startswith(("-", "−")):  # "-1.2 km": the figure, below zero
+            v = _normalise_value(raw.lstrip()[1:], spec, rt=rt, zone=zone, ref=ref)
+            if isinstance(v, Interval):
+                return replace(v, lo=-v.hi, hi=-v.lo, best=-v.best, raw=raw)
+            return v
         assert spec.unit is not None
         assumed = rt.assumed(spec, raw) if spec.assumed else None
         if assumed is not None:  # "10 km fixed": the figure without the word, marked as an assumption

@@ -73,6 +73,8 @@ def test_an_undeclared_magnitude_type_is_kept_and_not_compared(quake):
     ("10 km", False, 10.0),
     (16.6, False, 16.6),
     ("16.6 ± 2.1 km", False, 16.6),
+    ("-1.5 km", False, -1.5),  # above sea level: the profile declares depth signed
+    (-1.5, False, -1.5),
 ])
 def test_fixed_depths_are_assumptions(quake, depth, assumed, best):
     v = _norm({"depth": depth}, quake).values["depth"]
