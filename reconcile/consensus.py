@@ -147,6 +147,8 @@ def _within(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile) -> t
     flagged = [(k, c) for k in kinds if (c := results[k][1]) is not None]
     if not flagged:
         return cons, None
+    if cons is not None:  # the field is in conflict (among centroids, say): its sources do not all agree
+        cons = replace(cons, agree=False)
     if len(flagged) == 1 and len(kinds) == 1:
         return cons, flagged[0][1]
     severity: Severity = "major" if any(c.severity == "major" for _, c in flagged) else "minor"
@@ -211,7 +213,7 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     hi = min(v.hi for _, v in vals)
     # intervals that all meet share a point (on a line, pairwise overlaps imply a common one); touching ends
     # count as meeting, as in ``Interval.overlaps``
-    agree = lo <= hi or lo - hi <= ROUNDING * max(1.0, abs(lo))
+    agree = lo <= hi or (math.isfinite(lo - hi) and lo - hi <= ROUNDING * max(1.0, abs(lo)))
     if agree and lo > hi:
         lo = hi = (lo + hi) / 2
     # a source counts by the precision of its value and by the weight the profile gives the source

@@ -46,7 +46,7 @@ class ReportIn(BaseModel):
     text: str | None = None
 
 
-ROUNDING = 1e-12  # relative: two ends closer than this are one point (a microsecond on an epoch time)
+ROUNDING = 1e-12  # relative: two ends closer than this are one point (about a millisecond on an epoch time)
 
 
 @dataclass(slots=True, frozen=True)

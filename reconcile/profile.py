@@ -65,7 +65,7 @@ class FieldSpec(_Spec):
     # a report states none; a value is never narrower than its own precision
     error: str | None = None
     error_unit: str | None = None
-    default_error: float | None = None
+    default_error: float | None = Field(default=None, ge=0)
     signed: bool = False  # quantities: a negative figure is a value (a depth above sea level), not an error
     # False: shown and kept, never a conflict nor evidence (what kind of solution a report is)
     compare: bool = True
@@ -269,6 +269,7 @@ def _check(profile: Profile) -> list[str]:
                     re.compile(pattern)
                 except re.error as exc:
                     problems.append(f"zones.{zname}.{key}: bad pattern {pattern!r}: {exc}")
+    problems += _input_problems(profile)
     problems += _clustering_problems(profile)
     problems += _extraction_problems(profile)
     ids = [p.id for p in profile.places]
@@ -301,6 +302,31 @@ def _field_problems(profile: Profile, name: str, spec: FieldSpec) -> list[str]:
     return problems
 
 
+def _input_problems(profile: Profile) -> list[str]:
+    """Every key a report may carry feeds one field: a key read by two fields (an error key naming another field,
+    two positions reading one latitude) would leave one of them silently without it; and a type's spelling names
+    one type."""
+    claims: dict[str, set[str]] = {}
+    spellings: dict[tuple[str, str], set[str]] = {}
+    problems = []
+    for name, spec in profile.fields.items():
+        owner = spec.group or name
+        keys = [name, *spec.inputs, *([spec.error] if spec.error else [])]
+        if spec.group is not None:
+            keys.append(spec.group)
+            if spec.label is not None and "." in spec.label:
+                problems.append(f"types.{spec.group}.{spec.label}: a type's name has no dot")
+            for spelling in (spec.label or "", *spec.aliases):
+                spellings.setdefault((spec.group, spelling), set()).add(spec.label or "")
+        for key in keys:
+            claims.setdefault(key, set()).add(owner)
+    problems += [f"fields: the key {key!r} is read by {' and '.join(sorted(owners))}"
+                 for key, owners in claims.items() if len(owners) > 1]
+    problems += [f"types.{group}: {spelling!r} is a spelling of {' and '.join(sorted(labels))}"
+                 for (group, spelling), labels in spellings.items() if len(labels) > 1]
+    return problems
+
+
 def _clustering_problems(profile: Profile) -> list[str]:
     rules, problems = profile.clustering, []
     if rules.distinct_by is not None:
@@ -310,9 +336,12 @@ def _clustering_problems(profile: Profile) -> list[str]:
     scale = rules.scale
     if scale is None:
         return problems
-    if not any(n == scale.field or s.group == scale.field for n, s in profile.fields.items()):
+    scaled = [s for n, s in profile.fields.items() if n == scale.field or s.group == scale.field]
+    if not scaled:
         problems.append(f"clustering.scale.field: unknown field {scale.field!r}")
-    if not scale.at or scale.at != sorted(scale.at):
+    elif any(s.kind != "quantity" for s in scaled):
+        problems.append(f"clustering.scale.field: {scale.field!r} is not a quantity (its figures set the windows)")
+    if not scale.at or any(b <= a for a, b in zip(scale.at, scale.at[1:], strict=False)):
         problems.append("clustering.scale.at: expected values in increasing order")
     if scale.missing is not None and scale.at and not scale.at[0] <= scale.missing <= scale.at[-1]:
         problems.append(f"clustering.scale.missing: {scale.missing:g} is outside {scale.at[0]:g}..{scale.at[-1]:g}")
@@ -322,6 +351,8 @@ def _clustering_problems(profile: Profile) -> list[str]:
             problems.append(f"clustering.scale.windows.{name}: not a time or point field")
         if len(windows) != len(scale.at):
             problems.append(f"clustering.scale.windows.{name}: {len(windows)} windows for {len(scale.at)} values")
+        if any(w <= 0 for w in windows):
+            problems.append(f"clustering.scale.windows.{name}: windows must be positive")
         elif spec is not None and spec.kind == "time" and max(windows) > rules.split_gap:
             problems.append(f"clustering.scale.windows.{name}: windows past clustering.split_gap "
                             f"({rules.split_gap:g} s), which bounds every candidate search")

@@ -90,7 +90,7 @@ class Runtime:
         for name, spec in profile.fields.items():
             if spec.group is not None:
                 out.setdefault(spec.group, (spec.group, "typed"))
-                out[name] = (name, "value")
+                out[name] = (name, "typed-as")  # "magnitude.Mw": 6.1, the figure of one type under its own key
                 continue
             if spec.kind == "point" and len(spec.inputs) == 2:
                 out[spec.inputs[0]] = (name, "lat")

@@ -3,8 +3,8 @@
 Coordinates come as decimal degrees (``-36.67``), with a hemisphere (``36.67S``, ``S36.67``), in degrees and
 minutes (``38°06.2'N``), with Japanese or Korean hemisphere words (``北緯38.1度``, ``북위 38.1``), or both in one
 text (``"36.67S 73.48W"``, ``"38.30, 142.37"``). A coordinate written as text is known to its last digit:
-``"38.1"`` is ``38.05..38.15``, which sets the least radius of the position (about 7 km here); a number (JSON, CSV)
-has lost its trailing zeros and is taken as known to at least a hundredth of a degree.
+``"38.1N"`` is ``38.05..38.15``, which sets the least radius of the position (about 7 km here); a bare number (JSON,
+or a CSV cell) has lost its trailing zeros and is taken as known to at least a hundredth of a degree.
 
 A typed figure is a type code and a number in either order (``Mw 6.1``, ``6.1 Mw``, ``Mw6.1``, ``MJMA 7.3``) with an
 optional stated error (``Mw 6.1 ± 0.1``); a figure without a type has type ``""``.
@@ -36,6 +36,7 @@ _COORD = re.compile(
     re.X | re.I,
 )
 _SEPARATORS = re.compile(r"^[\s,;/]*$")
+_PLAIN = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 def _clean(raw: str) -> str:
@@ -81,12 +82,18 @@ def parse_coordinates(raw: str) -> list[tuple[float, float, str | None]] | Field
 
 def coordinate(raw: str | int | float, axis: str) -> tuple[float, float] | FieldProblem:
     """One latitude or longitude (``axis`` 'lat' or 'lon'): (degrees, precision in degrees)."""
-    if isinstance(raw, int | float):
+    if isinstance(raw, str) and _PLAIN.fullmatch(raw.strip()):
+        raw_number: int | float = float(raw)  # a bare decimal (a CSV cell) is a number, as in JSON
+    elif isinstance(raw, int | float):
+        raw_number = raw
+    else:
+        raw_number = math.nan
+    if isinstance(raw, int | float) or not math.isnan(raw_number):
         # a number has lost its trailing zeros (JSON and CSV write 35.0 as 35.0 or 35): its digits say little of
         # its precision, so it is taken as given to at least the hundredth of a degree (about a kilometre)
-        text = repr(float(raw)) if isinstance(raw, float) else str(raw)
+        text = repr(float(raw_number)) if isinstance(raw_number, float) else str(raw_number)
         decimals = len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
-        return _in_range(float(raw), axis, raw, min(10.0 ** -decimals, 0.01))
+        return _in_range(float(raw_number), axis, raw, min(10.0 ** -decimals, 0.01))
     found = parse_coordinates(raw)
     if isinstance(found, FieldProblem):
         return found

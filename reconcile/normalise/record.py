@@ -96,6 +96,7 @@ def normalise_report(
     saw_time = False
     parts: dict[str, dict[str, tuple[str, Any]]] = {}  # positions: latitude and longitude as reported
     stated: dict[str, tuple[str, Any]] = {}  # stated errors: field -> (key, value as reported)
+    typed: list[tuple[str, Any, str | None]] = []  # typed figures: (key, value, the type its key names if any)
     for name, raw in record.items():  # one pass over what the record has, in its own order
         target = inputs.get(name)
         if target is None:
@@ -115,12 +116,16 @@ def normalise_report(
                 values[field] = result
                 if isinstance(result, Term) and not result.code and result.qualifier is None and spec.kind != "text":
                     warnings.append(f"{name}: {raw!r} is not in the profile's vocabulary; kept as text")
-        elif role == "typed":
-            _typed(name, raw, rt, values, problems, warnings, extra)
+        elif role in ("typed", "typed-as"):
+            typed.append((name, raw, field if role == "typed-as" else None))
         elif role == "error":
             stated[field] = (name, raw)
         else:
             parts.setdefault(field, {})[role] = (name, raw)
+    # a figure under its type's own key ("magnitude.Mw") before the typed list ("magnitude"), whatever the order
+    # of keys in the record: a second figure of one type is left out with a warning
+    for name, raw, forced in sorted(typed, key=lambda t: t[2] is None):
+        _typed(name, raw, rt, values, problems, warnings, extra, forced=forced)
     for field, got in parts.items():
         point = _point(got, fields[field])
         if isinstance(point, FieldProblem):
@@ -235,15 +240,23 @@ def _point(got: dict[str, tuple[str, Any]], spec: FieldSpec) -> Point | FieldPro
     return Point(lat, lon, precision_radius(lat, lat_step, lon_step), raw_text, "position")
 
 
+_DECIMAL_COMMA = re.compile(r"(\d),(\d)")
+_TYPED_SEPARATOR = re.compile(r";|,")
+
+
 def _typed(name: str, raw: Any, rt: Runtime, values: dict[str, Value], problems: list[FieldProblem],
-           warnings: list[str], extra: dict[str, Any]) -> None:
+           warnings: list[str], extra: dict[str, Any], forced: str | None = None) -> None:
     """Figures that carry their type ("Mw 6.1", or a list of them): each to the field of its type. A type the
-    profile does not declare is kept with the record, not compared."""
+    profile does not declare is kept with the record, not compared. ``forced``: the figures were written under one
+    type's own key ("magnitude.Mw": 6.1), which is their type; whichever key comes first, a second figure of one
+    type is left out with a warning."""
     items = raw if isinstance(raw, list) else [raw]
+    group = rt.profile.fields[forced].group or name if forced else name
     unknown: list[Any] = []
     for item in items:
         if isinstance(item, str) and any(sep in item for sep in ",;"):
-            parts: list[Any] = [p for p in re.split(r"[,;]", item) if p.strip()]
+            # "Mw 6.1, mb 5.8" or "Mw 6.1; mb 5.8" are two figures; "Mw 6,1" is one, with a decimal comma
+            parts: list[Any] = [p for p in _TYPED_SEPARATOR.split(_DECIMAL_COMMA.sub(r"\1.\2", item)) if p.strip()]
         else:
             parts = [item]
         for part in parts:
@@ -252,14 +265,17 @@ def _typed(name: str, raw: Any, rt: Runtime, values: dict[str, Value], problems:
                 problems.append(FieldProblem(name, read.reason, part))
                 continue
             kind, value, error, shown = read
-            field = rt.type_field(name, kind)
+            field = rt.type_field(group, kind) if forced is None else forced
+            if forced is not None and kind and rt.type_field(group, kind) != forced:
+                problems.append(FieldProblem(name, f"{part!r} is not a {forced.split('.', 1)[-1]} figure", part))
+                continue
             if field is None:
                 unknown.append(part)
                 warnings.append(f"{name}: type {kind!r} of {str(part).strip()!r} is not declared in the profile; "
                                 "kept, not compared")
                 continue
             if field in values:
-                warnings.append(f"{name}: a second {field.split('.', 1)[-1]} figure {str(part).strip()!r} ignored")
+                warnings.append(f"{name}: a second {field.split('.', 1)[-1]} figure {str(part).strip()!r} left out")
                 continue
             spec = rt.profile.fields[field]
             decimals = len(shown.split(".")[1]) if "." in shown else 0
@@ -283,6 +299,8 @@ def _typed_one(item: Any) -> tuple[str, float, float | None, str] | FieldProblem
         if not isinstance(kind, str) or isinstance(value, bool) or not isinstance(value, int | float) or not (
                 error is None or (isinstance(error, int | float) and not isinstance(error, bool) and error >= 0)):
             return FieldProblem("", "expected {'type': text, 'value': number, 'error': number or absent}", item)
+        if not math.isfinite(value) or (error is not None and not math.isfinite(error)):
+            return FieldProblem("", f"not a finite figure: {item!r}", item)
         return kind.strip(), float(value), None if error is None else float(error), f"{value}"
     if isinstance(item, str):
         return typed_figure(item)

@@ -24,6 +24,7 @@ from reconcile.normalise.position import (
     (142, "lon", 142.0, 0.01),  # a number's digits say little: at least a hundredth of a degree
     (35.0, "lat", 35.0, 0.01),
     ("38.297", "lat", 38.297, 0.001),
+    ("38", "lat", 38.0, 0.01),  # a bare decimal as text (a CSV cell) is a number: at least 0.01 degree
     ("36.67S", "lat", -36.67, 0.01),
     ("73.48W", "lon", -73.48, 0.01),
     ("S36.67", "lat", -36.67, 0.01),
@@ -35,7 +36,7 @@ from reconcile.normalise.position import (
     ("北緯38.1度", "lat", 38.1, 0.1),
     ("東経142.9度", "lon", 142.9, 0.1),
     ("북위 41.3", "lat", 41.3, 0.1),
-    ("190.5", "lon", -169.5, 0.1),  # 0..360 longitudes are folded to -180..180
+    ("190.5", "lon", -169.5, 0.01),  # 0..360 longitudes are folded to -180..180
     ("18.5593 E", "lon", 18.5593, 0.0001),
 ])
 def test_coordinates(raw, axis, value, step):

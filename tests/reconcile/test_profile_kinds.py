@@ -54,6 +54,13 @@ parent = "any"
      "not a time or point field"),
     ('[clustering.scale]\nfield = "time"\nat = [1, 2]\nmissing = 3\n[clustering.scale.windows]\ntime = [10, 20]\n',
      "clustering.scale.missing: 3 is outside 1..2"),
+    ('[clustering.scale]\nfield = "time"\nat = [1, 2]\n[clustering.scale.windows]\ntime = [0, 20]\n',
+     "windows must be positive"),
+    ('[fields.size]\nkind = "quantity"\nunit = "number"\ndefault_error = -1\n', "greater than or equal to 0"),
+    ('[fields.size]\nkind = "quantity"\nunit = "number"\ntypes = "t"\n[types.t]\n"a.b" = []\n', "has no dot"),
+    ('[fields.size]\nkind = "quantity"\nunit = "number"\ntypes = "t"\n[types.t]\nA = ["x"]\nB = ["x"]\n',
+     "'x' is a spelling of A and B"),
+    ('[fields.size]\nkind = "quantity"\nunit = "number"\nerror = "time"\n', "the key 'time' is read by size and time"),
 ])
 def test_profile_problems_are_named(extra, problem):
     with pytest.raises(ProfileError) as err:

@@ -1,7 +1,6 @@
-"""Review of the earthquake generalisation (c8f6497..HEAD): each test pins one bug found in review.
-
-Every test fails against the code as reviewed; the docstring says what is wrong and why it matters. They use only
-the public functions (normalise_report, reconcile_reports, parse_profile, the format readers)."""
+"""Edge cases of the earthquake generalisation, each found in review and fixed: the docstrings say what went wrong
+before and why it matters. Only the public functions are used (normalise_report, reconcile_reports, parse_profile,
+the format readers)."""
 
 from __future__ import annotations
 
@@ -96,7 +95,8 @@ def test_csv_and_jsonl_give_the_same_epicentre(quake):
     JSONL and agree in CSV: results depend on the file format. Expected: the same radius (and conflicts) for both."""
     jsonl = [
         '{"id":"a","source":"NEIC","time":"2011-03-11T05:46:24Z","latitude":38,"longitude":142,"magnitude":"Mw 6.0"}',
-        '{"id":"b","source":"GFZ","time":"2011-03-11T05:46:24Z","latitude":38.3,"longitude":142.3,"magnitude":"Mw 6.0"}',
+        '{"id":"b","source":"GFZ","time":"2011-03-11T05:46:24Z","latitude":38.3,"longitude":142.3,'
+        '"magnitude":"Mw 6.0"}',
     ]
     csv_lines = [
         "id,source,time,latitude,longitude,magnitude\n",
@@ -135,7 +135,7 @@ def test_per_type_key_and_typed_figure_do_not_depend_on_key_order(quake):
     assert sorted(first.warnings) == sorted(second.warnings)
 
 
-# --- solution kinds: consensus vs conflicts ----------------------------------------------------------------------------
+# --- solution kinds: consensus vs conflicts ------------------------------------------------------------------
 
 def test_within_consensus_does_not_agree_while_the_field_is_in_conflict(quake):
     """With ``within = "solution"``, ``consensus._within`` takes ``agree`` from the preferred kind only: two
