@@ -316,7 +316,8 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
     known = [(r, t) for r, t in vals if t.code]
     if not spec.compare:  # what kind of report each is: shown, the most reported kind first, never a conflict
         counts = Counter(t.code for _, t in known)
-        code = max(counts, key=lambda c: (counts[c], c)) if counts else None
+        order = {c: k for k, c in enumerate(spec.prefer)}  # ties go to the kind the profile prefers
+        code = max(counts, key=lambda c: (counts[c], -order.get(c, len(order)), c)) if counts else None
         return Consensus(name, True, tuple(r.source for r, _ in vals), code=code,
                          reason="shown, not compared" if len(counts) > 1 else None), None
     if spec.kind == "place":
