@@ -17,7 +17,7 @@ import numpy as np
 import orjson
 
 from .cluster.evidence import CANNOT_LINK, MUST_LINK, comparators, score_pairs
-from .cluster.features import build_features
+from .cluster.features import build_features, lineages, time_bounds
 from .cluster.graph import cluster, component_labels, scored_edges
 from .consensus import reconcile_event
 from .errors import FieldProblem, ReportError
@@ -149,10 +149,70 @@ def event_id(reports: Iterable[Report]) -> str:
     return "E-" + hashlib.sha1(f"{first[0]}\x1f{first[1]}".encode()).hexdigest()[:12]
 
 
+BlockMap = Callable[[list[Report], list[list[int]], Profile], Iterable[list[list[int]]]]
+PARALLEL_BLOCKS = 100_000  # fewer reports than this are clustered in one piece
+
+
 def cluster_reports(reports: list[Report], profile: Profile, progress: Progress | None = None, *,
-                    constraints: Constraints | None = None) -> list[list[Report]]:
-    """Group normalised reports into events (lists of reports), under an analyst's ``constraints`` if any."""
+                    constraints: Constraints | None = None, block_map: BlockMap | None = None,
+                    parts: int = 2) -> list[list[Report]]:
+    """Group normalised reports into events (lists of reports), under an analyst's ``constraints`` if any.
+    ``block_map`` maps ``cluster_indices`` over independent blocks of report indices (``independent_blocks``), in
+    worker processes, say: the result is the same as clustering them all at once."""
+    if block_map is not None and not constraints and len(reports) >= PARALLEL_BLOCKS:
+        blocks = independent_blocks(reports, profile, parts)
+        if len(blocks) > 1:
+            groups = [g for result in block_map(reports, blocks, profile) for g in result]
+            if progress is not None:
+                progress("cluster", len(reports))
+            return [[reports[i] for i in g] for g in groups]
     return [g for _, g in _cluster(reports, profile, progress, constraints, labels=False)]
+
+
+def cluster_indices(reports: list[Report], block: list[int], profile: Profile) -> list[list[int]]:
+    """The events of the reports ``block`` indexes (a block of ``independent_blocks``), as lists of those indices."""
+    members = [reports[i] for i in block]
+    if not members:
+        return []
+    feats = build_features(members, profile)
+    a, b, w = scored_edges(feats, comparators(profile), profile)
+    return [[block[k] for k in g] for g in cluster(feats, a, b, w, profile)]
+
+
+def independent_blocks(reports: list[Report], profile: Profile, parts: int) -> list[list[int]]:
+    """Report indices in up to ``parts`` blocks of similar size that share no candidate pair and no revision link,
+    so that clustering each block alone gives the events of clustering all together. Blocks are cut at quiet
+    times: where every report before the cut ends ``split_gap`` before the next one starts (the sweep's own rule)
+    and no lineage has revisions on both sides. Each block lists its indices in increasing order, as the whole
+    input has them: every tie-break inside a component is decided as it would be in one piece."""
+    n = len(reports)
+    t_lo, t_hi = time_bounds(reports, profile)
+    order = np.argsort(t_lo, kind="stable")
+    with np.errstate(invalid="ignore"):
+        reach = np.maximum.accumulate(t_hi[order] + profile.clustering.split_gap)
+    safe = reach[:-1] < t_lo[order][1:]  # a cut between sorted positions k and k + 1
+    lineage = lineages(reports)
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    first = np.full(n, n, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    np.minimum.at(first, lineage, position)
+    np.maximum.at(last, lineage, position)
+    spread = first < last  # lineages with revisions at several places in time
+    crossing = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(crossing, first[spread], 1)
+    np.add.at(crossing, last[spread], -1)
+    safe &= np.cumsum(crossing)[: n - 1] == 0  # no lineage has a member at or before k and one after it
+    candidates = np.flatnonzero(safe)
+    cuts: list[int] = []
+    for k in range(1, parts):
+        if not len(candidates):
+            break
+        target = k * n // parts
+        cut = int(candidates[np.argmin(np.abs(candidates - target))]) + 1
+        if (not cuts or cut > cuts[-1]) and 0 < cut < n:
+            cuts.append(cut)
+    return [np.sort(part).tolist() for part in np.split(order, cuts) if len(part)]
 
 
 def cluster_components(reports: list[Report], profile: Profile, progress: Progress | None = None, *,
@@ -200,12 +260,13 @@ def build_event(members: list[Report], profile: Profile, *, links: bool = False)
 
 
 def plan_events(records: Iterable[Any], profile: Profile, *, progress: Progress | None = None,
-                normalise_map: NormaliseMap | None = None) -> tuple[list[list[Report]], list[Reject]]:
+                normalise_map: NormaliseMap | None = None, block_map: BlockMap | None = None,
+                parts: int = 2) -> tuple[list[list[Report]], list[Reject]]:
     """Normalise and cluster: the reports of every event, in output order (by the earliest time reported in the
     event, then id), and the rejects. Reconciling each group is then independent of every other."""
     reports, rejects = normalise_all(records, profile, progress, normalise_map=normalise_map)
     reports.sort(key=lambda r: r.key)  # downstream order, and so every tie-break, is independent of input order
-    groups = cluster_reports(reports, profile, progress)
+    groups = cluster_reports(reports, profile, progress, block_map=block_map, parts=parts)
     time_field = next((n for n, s in profile.fields.items() if s.kind == "time"), None)
     groups.sort(key=lambda g: (_earliest(g, time_field), event_id(g)))
     return groups, rejects

@@ -22,7 +22,7 @@ from ..models import BatchResult, Reject
 from ..pipeline import explain_pair, plan_events, reconcile_reports
 from ..profile import Profile, load_profile
 from .io import count_lines, iter_inputs
-from .parallel import ProcessMap
+from .parallel import ForkedBlocks, ProcessMap
 from .stream import write_stream
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -133,7 +133,8 @@ def batch(
     with (_input_errors(), (ProcessMap(prof, profile, workers) if parallel else nullcontext()) as pool, bar,
           _no_cycle_collection()):
         groups, rejects = plan_events(iter_inputs(inputs, defer=parallel), prof, progress=advance,
-                                      normalise_map=pool)
+                                      normalise_map=pool, block_map=ForkedBlocks(workers) if parallel else None,
+                                      parts=workers)
     target = output.open("wb") if output else None
     try:
         with _no_cycle_collection():

@@ -62,10 +62,14 @@ def lineages(reports: list[Report]) -> np.ndarray:
     return np.fromiter((find(i) for i in range(len(reports))), dtype=np.int64, count=len(reports))
 
 
-def build_features(reports: list[Report], profile: Profile) -> Features:
+def time_bounds(reports: list[Report], profile: Profile) -> tuple[np.ndarray, np.ndarray]:
+    """The interval the sweep places each report on: its time, else the window before its issue time."""
+    return _time_bounds(reports, profile)[:2]
+
+
+def _time_bounds(reports: list[Report], profile: Profile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(reports)
-    rt = profile.runtime()
-    time_field = next((name for name, s in profile.fields.items() if s.kind == "time"), None)
+    time_field = profile.runtime().time_field
     t_lo = np.empty(n)
     t_hi = np.empty(n)
     timeless = np.zeros(n, dtype=bool)
@@ -79,6 +83,14 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
             timeless[i] = True
         else:  # the normaliser refuses such reports; keep them out of every window all the same
             t_lo[i], t_hi[i] = np.inf, np.inf
+    return t_lo, t_hi, timeless
+
+
+def build_features(reports: list[Report], profile: Profile) -> Features:
+    n = len(reports)
+    rt = profile.runtime()
+    time_field = rt.time_field
+    t_lo, t_hi, timeless = _time_bounds(reports, profile)
     codes: dict[tuple[str, str], int] = {}
     # what may appear once per event: the source (and its kind of solution, where the profile allows several)
     identity = rt.identity if profile.clustering.distinct_by else (lambda r: (r.source, ""))

@@ -134,11 +134,11 @@ def normalise_report(
             values[field] = point
     for field in rt.uncertain:
         if field in values:
-            got = stated.pop(field, None)
-            error = _stated_error(got, fields[field], problems)
+            sent = stated.pop(field, None)
+            error = _stated_error(sent, fields[field], problems)
             value = values[field]
-            if got is not None and isinstance(value, Interval) and value.assumed:
-                extra[got[0]] = got[1]  # the error of an assumed value ("10 km fixed"): kept as sent, not applied
+            if sent is not None and isinstance(value, Interval) and value.assumed:
+                extra[sent[0]] = sent[1]  # the error of an assumed value ("10 km fixed"): kept as sent, not applied
             values[field] = with_error(value, fields[field], error)
     for field, (name, raw) in stated.items():
         if field not in values:

@@ -1,0 +1,122 @@
+"""Clustering in independent blocks (``independent_blocks``, ``cluster_reports(block_map=...)``): blocks are cut
+only at quiet times that no candidate pair and no revision crosses, so clustering block by block, in forked
+processes or here, gives exactly the events of clustering everything at once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reconcile import load_profile, pipeline
+from reconcile.cli.parallel import ForkedBlocks
+from reconcile.cluster.features import time_bounds
+from reconcile.formats import read_records
+from reconcile.pipeline import cluster_reports, independent_blocks, normalise_all
+from tests.strategies import archives
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from gen_quakes import generate as generate_quakes  # noqa: E402
+from generate import generate  # noqa: E402
+
+
+def _reports(path: Path, profile):
+    with path.open(encoding="utf-8") as fh:
+        reports, _ = normalise_all(read_records(fh, fmt="jsonl"), profile)
+    reports.sort(key=lambda r: r.key)
+    return reports
+
+
+@pytest.fixture(scope="module")
+def launches(tmp_path_factory):
+    out = tmp_path_factory.mktemp("launches")
+    generate(reports=6000, seed=11, out=out)
+    profile = load_profile("missile_launch")
+    return profile, _reports(out / "reports.jsonl", profile)
+
+
+@pytest.fixture(scope="module")
+def quakes(tmp_path_factory):
+    out = tmp_path_factory.mktemp("quakes")
+    generate_quakes(reports=6000, seed=11, out=out)
+    profile = load_profile("earthquake")
+    return profile, _reports(out / "reports.jsonl", profile)
+
+
+def _events(groups):
+    return {frozenset(r.key for r in g) for g in groups}
+
+
+def _check_blocks(reports, profile, blocks):
+    n = len(reports)
+    flat = [i for b in blocks for i in b]
+    assert sorted(flat) == list(range(n))  # a partition
+    assert all(b == sorted(b) for b in blocks)  # each in the input's order
+    lo, hi = time_bounds(reports, profile)
+    gap = profile.clustering.split_gap
+    for left, right in zip(blocks, blocks[1:], strict=False):  # no candidate pair across a cut
+        assert np.max(hi[left] + gap) < np.min(lo[right])
+    where = {i: k for k, b in enumerate(blocks) for i in b}
+    by_key = {r.key: i for i, r in enumerate(reports)}
+    for i, r in enumerate(reports):  # no revision across a cut
+        j = by_key.get((r.source, r.supersedes)) if r.supersedes else None
+        assert j is None or where[i] == where[j]
+
+
+@pytest.fixture
+def blocks_always(monkeypatch):
+    """Blocks from any size on (a batch uses them from 100,000 reports)."""
+    monkeypatch.setattr(pipeline, "PARALLEL_BLOCKS", 0)
+
+
+class Counting(ForkedBlocks):
+    """A block map that says how many blocks it was given."""
+
+    seen = 0
+
+    def __call__(self, reports, blocks, profile):
+        Counting.seen = len(blocks)
+        return super().__call__(reports, blocks, profile)
+
+
+@pytest.mark.parametrize("data", ["launches", "quakes"])
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_blocks_are_independent_and_cluster_to_the_same_events(data, parts, request, blocks_always):
+    profile, reports = request.getfixturevalue(data)
+    blocks = independent_blocks(reports, profile, parts)
+    assert len(blocks) == parts  # these archives have quiet times enough
+    assert max(map(len, blocks)) < 2 * len(reports) / parts  # of similar sizes
+    _check_blocks(reports, profile, blocks)
+    whole = _events(cluster_reports(reports, profile))
+    for workers in (1, 2):  # here, and in forked processes
+        Counting.seen = 0
+        assert _events(cluster_reports(reports, profile, block_map=Counting(workers), parts=parts)) == whole
+        assert Counting.seen == parts
+
+
+def test_no_quiet_time_means_one_block():
+    profile = load_profile("missile_launch")
+    records = [{"id": f"r{k}", "source": "JMOD", "time": f"2022-01-05T08:{k:02d}:00+09:00"} for k in range(30)]
+    reports, _ = normalise_all(records, profile)
+    assert len(independent_blocks(reports, profile, 4)) == 1  # a minute apart each: every cut is crossed
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(archives(max_size=12), st.integers(2, 5))
+def test_blocks_of_any_archive(blocks_always, records, parts):
+    profile = load_profile("missile_launch")
+    reports, _ = normalise_all(records, profile)
+    reports.sort(key=lambda r: r.key)
+    if not reports:
+        return
+    blocks = independent_blocks(reports, profile, parts)
+    _check_blocks(reports, profile, blocks)
+    assert _events(cluster_reports(reports, profile, block_map=ForkedBlocks(1), parts=parts)) == \
+        _events(cluster_reports(reports, profile))
