@@ -87,12 +87,16 @@ def reconcile_event(reports: list[Report], profile: Profile) -> tuple[dict[str, 
     current, history = current_reports(reports, rt.identity if profile.clustering.distinct_by else None)
     consensus: dict[str, Consensus] = {}
     conflicts: list[Conflict] = []
+    given: dict[str, list[Pair]] = {}  # one pass over the values the reports have, not one per field
+    for r in current:
+        for name, v in r.values.items():
+            given.setdefault(name, []).append((r, v))
     for name, spec in profile.fields.items():
-        vals = [(r, r.values[name]) for r in current if name in r.values]
+        vals = given.get(name, [])
         if spec.default is not None and len(vals) < len(current):  # "the value of a report that gives none"
-            given = {r.key for r, _ in vals}
+            have = {r.key for r, _ in vals}
             default = Term(spec.default, "(not given)", "default")
-            vals += [(r, default) for r in current if r.key not in given]
+            vals = vals + [(r, default) for r in current if r.key not in have]
         if not vals:
             continue
         if spec.within is None:
@@ -176,7 +180,7 @@ def _preferred(vals: list[tuple[Report, Interval]] | list[tuple[Report, Point]],
                width: Callable[[Interval | Point], float], unit: str) -> tuple[int, str]:
     """The report whose value the consensus takes: the highest source weight, then the smallest uncertainty, then
     the latest issued; and the reason in words."""
-    trust = {code: src.weight for code, src in profile.sources.items()}
+    trust = profile.runtime().trust
     ranked = sorted(range(len(vals)), key=lambda k: (-trust.get(vals[k][0].source, 1.0), width(vals[k][1]),
                                                     -(vals[k][0].issued_at or -math.inf), vals[k][0].key))
     k = ranked[0]
@@ -217,7 +221,7 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     if agree and lo > hi:
         lo = hi = (lo + hi) / 2
     # a source counts by the precision of its value and by the weight the profile gives the source
-    trust = {code: src.weight for code, src in profile.sources.items()}
+    trust = profile.runtime().trust
     weights = [trust.get(r.source, 1.0) / max(v.hi - v.lo, 1e-9 + abs(v.best) * 1e-3,
                                                1.0 if spec.kind == "time" else 1e-6)
                if math.isfinite(v.hi) else 1e-9 for r, v in vals]
@@ -330,9 +334,10 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
         tree = tax
         severity, agree = tax.severity, tax.agree
     worst = NONE
-    for (_, a), (_, b) in combinations(known, 2):
-        if not agree(a.code, b.code):
-            worst = max(worst, severity(a.code, b.code))
+    if len({t.code for _, t in known}) > 1:  # (most often every source names the same code)
+        for (_, a), (_, b) in combinations(known, 2):
+            if not agree(a.code, b.code):
+                worst = max(worst, severity(a.code, b.code))
     qualifiers = {t.qualifier for _, t in vals if t.qualifier}
     zones = [q.split(":", 1)[1] for q in qualifiers]
     if len(zones) != len(set(zones)):  # inside and outside the same zone
@@ -400,7 +405,7 @@ def _show_point(v: Point) -> str:
 
 def _mean_position(vals: list[tuple[Report, Point]], profile: Profile) -> tuple[float, float]:
     """The weighted mean of positions on the sphere (as unit vectors, so that 179E and 179W average to 180)."""
-    trust = {code: src.weight for code, src in profile.sources.items()}
+    trust = profile.runtime().trust
     x = y = z = 0.0
     for r, v in vals:
         w = trust.get(r.source, 1.0) / max(v.radius, 0.1) ** 2

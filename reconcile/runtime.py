@@ -51,6 +51,7 @@ class Runtime:
             name: ZoneQualifier(name, z.mention, z.outside, z.owner) for name, z in profile.zones.items()
         }
         self.source_zone = {code: s.zone for code, s in profile.sources.items()}
+        self.trust = {code: s.weight for code, s in profile.sources.items()}  # weights in a consensus
         self.time_field = next((name for name, f in profile.fields.items() if f.kind == "time"), None)
         self.inputs = self._inputs(profile)
         # typed fields: per group (the key reports write), each spelling of a type -> the field of that type;
