@@ -1,12 +1,17 @@
-"""Golden end-to-end cases: every fixture archive with its expected events, conflicts and rejects.
+"""Golden end-to-end cases: every fixture archive with its expected events, conflicts and rejects, for each
+built-in profile.
 
-Each ``fixtures/launches/NAME.jsonl`` has a ``NAME.expected.json`` (truth format, docs/formats.md) written by
-hand from the agencies' public statements and the rules of the profile, not from the engine's output.
+Each ``fixtures/launches/NAME.jsonl`` (missile launches) and ``fixtures/earthquakes/NAME.jsonl`` (agency solutions
+of real earthquakes, transcribed from public bulletins and the bulletin files that ship with ObsPy's tests; where
+each figure comes from is in fixtures/earthquakes/SOURCES.md) has a ``NAME.expected.json`` (truth format,
+docs/formats.md) written by hand from the agencies' statements and the rules of the profile, not from the engine's
+output.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,13 +19,17 @@ import pytest
 from reconcile import load_profile, reconcile_reports
 from reconcile.formats import detect_format, read_records
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "launches"
-CASES = sorted(p for p in FIXTURES.glob("*.jsonl") if p.with_suffix(".expected.json").exists())
+ROOT = Path(__file__).resolve().parent.parent / "fixtures"
+KINDS = {"missile_launch": ROOT / "launches", "earthquake": ROOT / "earthquakes"}
+CASES = [(kind, p) for kind, folder in KINDS.items()
+         for p in sorted(folder.glob("*.jsonl")) if p.with_suffix(".expected.json").exists()]
+# events of these types are man-made (or follow a man-made one): not counted as real earthquakes
+NOT_A_QUAKE = re.compile(r"explosion|blast|collapse", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def profile():
-    return load_profile("missile_launch")
+def profiles():
+    return {kind: load_profile(kind) for kind in KINDS}
 
 
 def _run(path: Path, profile):
@@ -30,13 +39,31 @@ def _run(path: Path, profile):
 
 
 def test_there_are_enough_golden_cases():
-    assert len(CASES) >= 21
+    assert sum(kind == "missile_launch" for kind, _ in CASES) >= 21
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_golden(path: Path, profile):
+def test_there_are_enough_real_earthquakes():
+    """At least 12 distinct real earthquakes (true events, explosions and collapses left out) over all files."""
+    quakes = set()
+    for kind, path in CASES:
+        if kind != "earthquake":
+            continue
+        types = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                types[str(record.get("id"))] = str(record.get("event_type") or "")
+        expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+        for event in expected["events"]:
+            if not any(NOT_A_QUAKE.search(types.get(str(r["id"]), "")) for r in event["reports"]):
+                quakes.add((path.stem, event["id"]))
+    assert len(quakes) >= 12, sorted(quakes)
+
+
+@pytest.mark.parametrize(("kind", "path"), CASES, ids=[f"{k}:{p.stem}" for k, p in CASES])
+def test_golden(kind: str, path: Path, profiles):
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    result, n_records = _run(path, profile)
+    result, n_records = _run(path, profiles[kind])
 
     # nothing is lost: every record is in one event or in the rejects
     placed = sum(len(e.reports) for e in result.events) + len(result.rejects)

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import orjson
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page, expect
@@ -39,12 +38,10 @@ from api.settings import Settings
 from api.store import Store
 from reconcile import load_profile, reconcile_reports
 from reconcile.cli.serve import load_demo
-from reconcile.errors import ReportError
 from reconcile.export import event_dict
-from reconcile.normalise import normalise_report
 
 from .conftest import fresh_database
-from .test_incremental import assert_same_events, canonical, in_lists, shuffled, stored
+from .test_incremental import assert_same_events, canonical, in_lists, shuffled, stored, valid_records
 from .test_ui import TIMEOUT_MS, Tab, ThreadServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,27 +52,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from gen_quakes import generate  # noqa: E402
 
-
-def valid_records(lines: list[str]) -> list[dict[str, Any]]:
-    """The records of JSONL lines that the earthquake profile's normaliser accepts."""
-    out = []
-    for line in lines:
-        try:
-            rec = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            continue
-        if not isinstance(rec, dict):
-            continue
-        try:
-            normalise_report(rec, PROFILE)
-        except ReportError:
-            continue
-        out.append(rec)
-    return out
-
-
 FIXTURE_RECORDS = valid_records([line for p in sorted(FIXTURES.glob("*.jsonl"))
-                                 for line in p.read_text(encoding="utf-8").splitlines()])
+                                 for line in p.read_text(encoding="utf-8").splitlines()], PROFILE)
 
 
 def reference(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -151,7 +129,7 @@ def archive() -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "archive"
         stats = generate(reports=300, seed=15, out=out)
-        records = valid_records((out / "reports.jsonl").read_text(encoding="utf-8").splitlines())
+        records = valid_records((out / "reports.jsonl").read_text(encoding="utf-8").splitlines(), PROFILE)
     assert stats.aftershocks >= 10 and stats.sequences >= 2 and stats.centroids >= 5 and stats.revisions >= 20
     return records
 

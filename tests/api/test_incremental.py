@@ -31,6 +31,7 @@ from reconcile import load_profile, reconcile_reports
 from reconcile.errors import ReportError
 from reconcile.export import event_dict
 from reconcile.normalise import normalise_report
+from reconcile.profile import Profile
 from tests.strategies import archives
 
 from .conftest import fresh_database
@@ -43,8 +44,9 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "launches"
 PROFILE = load_profile()
 
 
-def valid_records(lines: list[str]) -> list[dict[str, Any]]:
-    """The records of JSONL lines that the normaliser accepts (the malformed lines are the batch's rejects)."""
+def valid_records(lines: list[str], profile: Profile = PROFILE) -> list[dict[str, Any]]:
+    """The records of JSONL lines that the profile's normaliser accepts (the malformed lines are the batch's
+    rejects)."""
     out = []
     for line in lines:
         try:
@@ -54,7 +56,7 @@ def valid_records(lines: list[str]) -> list[dict[str, Any]]:
         if not isinstance(rec, dict):
             continue
         try:
-            normalise_report(rec, PROFILE)
+            normalise_report(rec, profile)
         except ReportError:
             continue
         out.append(rec)
