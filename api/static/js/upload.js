@@ -133,6 +133,12 @@ function archiveForm(root) {
 async function follow(batch, { done, say, details, root }) {
   let b = batch;
   let lastStatus = null;
+  try {  // the batch as stored now: a small archive may be done before the upload's answer has arrived
+    b = await api(`/batches/${encodeURIComponent(batch.id)}`);
+  } catch (err) {
+    details.append(errorBox(err, { context: "Lost track of the batch" }));
+    return;
+  }
   while (root.isConnected) {
     done.value = b.progress;
     const pct = Math.round(b.progress * 100);
