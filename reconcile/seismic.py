@@ -190,9 +190,22 @@ def _without_phases(text: str) -> str:
 
 
 def read_quakeml(data: str | bytes, origin: str | None = None) -> Iterator[InputRecord]:
-    """The origins of a QuakeML document as input records."""
-    catalog, notes = read_catalog(data, "quakeml", origin)
+    """The origins of a QuakeML document as input records. Its phase data (picks, arrivals, amplitudes, station
+    magnitudes) is left out before ObsPy reads it: none of it is used, and ObsPy spends some 100 ms an event on it
+    (300 events of a bulletin with phases: 30 s; without them, a second)."""
+    catalog, notes = read_catalog(_without_phase_elements(_as_bytes(data)), "quakeml", origin)
     yield from _with_notes(catalog, notes, origin, {})
+
+
+# the QuakeML elements that carry phase data, none of them nested in another of them; an origin's arrivals are
+# children of the origin, a magnitude's station contributions children of the magnitude
+_PHASE_ELEMENTS = re.compile(
+    rb"<((?:[A-Za-z_][\w.-]*:)?(?:pick|arrival|amplitude|stationMagnitude|stationMagnitudeContribution))\b"
+    rb"(?:[^>]*?/>|[^>]*>.*?</\1\s*>)", re.S)
+
+
+def _without_phase_elements(data: bytes) -> bytes:
+    return _PHASE_ELEMENTS.sub(b"", data)
 
 
 def read_bulletin(data: str | bytes, fmt: str, origin: str | None = None) -> Iterator[InputRecord]:

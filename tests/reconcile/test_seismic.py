@@ -417,3 +417,26 @@ def test_phase_blocks_are_skipped_without_changing_what_is_read(name, request):
         whole, _ = read_catalog(text, "isf", path.name)
     slow = [(r.data, r.line, r.error) for _, _, r in _catalog_records(whole, path.name, _isf_rows(text))]
     assert [r for r in fast if r[0] is not None] == slow
+
+
+@pytest.mark.parametrize("name", ["usgs_event.xml", "neries_events.xml", "iris_events.xml", "quakeml_1.2_origin.xml",
+                                  "quakeml_1.2_arrival.xml", "quakeml_1.2_pick.xml", "quakeml_1.2_magnitude.xml",
+                                  "quakeml_1.2_stationmagnitude.xml",
+                                  "quakeml_1.2_stationmagnitudecontributions.xml", "qml-example-1.2-RC3.xml"])
+def test_phase_elements_are_left_out_without_changing_what_is_read(name):
+    """Picks, arrivals, amplitudes and station magnitudes are cut out of a QuakeML document before ObsPy reads it
+    (it spends some 100 ms an event on them): the records are those of the whole document."""
+    import warnings
+
+    from reconcile.seismic import _catalog_records, _without_phase_elements, read_catalog
+
+    data = _quakeml(name).read_bytes()
+    fast = [(r.data, r.error) for r in read_quakeml(data, name)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        whole, _ = read_catalog(data, "quakeml", name)
+    slow = [(r.data, r.error) for _, _, r in _catalog_records(whole, name, {})]
+    assert [r for r in fast if r[0] is not None] == [r for r in slow if r[0] is not None]
+    if name in ("quakeml_1.2_arrival.xml", "quakeml_1.2_pick.xml"):
+        assert len(_without_phase_elements(data)) < len(data)
+        assert b"<pick" not in _without_phase_elements(data).replace(b"<pickID", b"")
