@@ -99,10 +99,14 @@ def reconcile_event(reports: list[Report], profile: Profile) -> tuple[dict[str, 
             vals = vals + [(r, default) for r in current if r.key not in have]
         if not vals:
             continue
+        leader = consensus.get(spec.prefer_with) if spec.prefer_with else None
+        follow: Follow = None
+        if spec.prefer_with and leader is not None and leader.preferred:
+            follow = (spec.prefer_with, leader.preferred)
         if spec.within is None:
-            cons, conflict = _field(name, spec, vals, profile)
+            cons, conflict = _field(name, spec, vals, profile, follow)
         else:
-            cons, conflict = _within(name, spec, vals, profile)
+            cons, conflict = _within(name, spec, vals, profile, follow)
         if cons is not None:
             consensus[name] = cons
         if conflict is not None:
@@ -113,24 +117,29 @@ def reconcile_event(reports: list[Report], profile: Profile) -> tuple[dict[str, 
 Pair = tuple[Report, "Interval | Term | Point"]
 
 
-def _field(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile) -> tuple[Consensus | None, Conflict | None]:
+def _field(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile,
+           follow: Follow = None) -> tuple[Consensus | None, Conflict | None]:
     if spec.kind == "text":
         return _text(name, vals), None
     if spec.kind == "point":
-        return _point(name, spec, [(r, v) for r, v in vals if isinstance(v, Point)], profile)
+        return _point(name, spec, [(r, v) for r, v in vals if isinstance(v, Point)], profile, follow)
     if spec.kind in ("time", "quantity", "count"):
         nums = [(r, v) for r, v in vals if isinstance(v, Interval)]
+        if not spec.compare:  # shown side by side, never a conflict
+            cons, _ = _numeric(name, spec, nums, profile, follow)
+            return (replace(cons, agree=True, reason="shown, not compared") if cons is not None else None), None
         measured = [(r, v) for r, v in nums if not v.assumed]
         if not measured:  # assumptions alone ("10 km fixed"): shown as the consensus, never in conflict
-            cons, _ = _numeric(name, spec, nums, profile)
+            cons, _ = _numeric(name, spec, nums, profile, follow)
             return (replace(cons, reason="assumed values only (fixed by the agencies, not measured)")
                     if cons is not None else None), None
-        return _numeric(name, spec, measured, profile)
+        return _numeric(name, spec, measured, profile, follow)
     terms = [(r, v) for r, v in vals if isinstance(v, Term)]
     return _categorical(name, spec, terms, profile)
 
 
-def _within(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile) -> tuple[Consensus | None, Conflict | None]:
+def _within(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile,
+            follow: Follow = None) -> tuple[Consensus | None, Conflict | None]:
     """A field compared within kinds of solution only: a consensus from the most preferred kind present (the
     others are shown in their own conflicts, never against it), one conflict holding each kind's disagreements."""
     assert spec.within is not None
@@ -140,7 +149,7 @@ def _within(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile) -> t
     for r, v in vals:
         groups.setdefault(rt.partition(r, spec.within), []).append((r, v))
     kinds = sorted(groups, key=lambda k: (order.index(k) if k in order else len(order), k))
-    results = {k: _field(name, spec, groups[k], profile) for k in kinds}
+    results = {k: _field(name, spec, groups[k], profile, follow) for k in kinds}
     cons = results[kinds[0]][0]
     if cons is not None and len(kinds) > 1:
         others = ", ".join(_kind_label(profile, spec.within, k, len(groups[k])) for k in kinds[1:])
@@ -176,26 +185,48 @@ def _text(name: str, vals: list[Pair]) -> Consensus:
     return Consensus(name, True, tuple(r.source for r, _ in vals), text=text)
 
 
+Follow = tuple[str, str] | None  # (field, "SOURCE/id"): the report another field preferred, to take again
+
+
 def _preferred(vals: list[tuple[Report, Interval]] | list[tuple[Report, Point]], profile: Profile,
-               width: Callable[[Interval | Point], float], unit: str) -> tuple[int, str]:
-    """The report whose value the consensus takes: the highest source weight, then the smallest uncertainty, then
-    the latest issued; and the reason in words."""
+               width: Callable[[Interval | Point], float], unit: str, follow: Follow = None) -> tuple[int, str]:
+    """The report whose value the consensus takes, and the reason in words: the report another field preferred
+    (``follow``: an origin's time, place and depth come from one solution) when it gives this field too; else the
+    highest source weight, then the smallest uncertainty, then the latest issued, then the first by name. A value
+    an order of magnitude coarser than the finest (a time to the minute beside times to the second) is not
+    preferred, whoever gives it."""
+    aside = ""
+    if follow is not None:
+        k = next((k for k, (r, _) in enumerate(vals) if f"{r.source}/{r.id}" == follow[1]), None)
+        if k is not None:
+            return k, f"{vals[k][0].source}: the solution preferred for {follow[0]}"
+        aside = f"; the solution preferred for {follow[0]} ({follow[1].split('/')[0]}) gives no measured value"
     trust = profile.runtime().trust
-    ranked = sorted(range(len(vals)), key=lambda k: (-trust.get(vals[k][0].source, 1.0), width(vals[k][1]),
+    widths = [width(v) for _, v in vals]
+    finest = min(widths)
+    coarse = {k for k, w in enumerate(widths) if finest > 0 and w > 10 * finest}
+    ranked = sorted(range(len(vals)), key=lambda k: (k in coarse, -trust.get(vals[k][0].source, 1.0), widths[k],
                                                     -(vals[k][0].issued_at or -math.inf), vals[k][0].key))
     k = ranked[0]
-    r, v = vals[k]
+    r = vals[k][0]
+    passed = sorted({vals[j][0].source for j in coarse if trust.get(vals[j][0].source, 1.0) > trust.get(r.source, 1.0)})
+    note = f" ({', '.join(passed)}: too coarse, ±{widths[min(coarse)] / 2:.3g} {unit})" if passed else ""
     if len(vals) == 1:
-        return k, f"{r.source}: the only solution"
+        return k, f"{r.source}: the only solution{aside}"
     weight = trust.get(r.source, 1.0)
-    runner_r, runner_v = vals[ranked[1]]
+    runner_r = vals[ranked[1]][0]
+    if ranked[1] in coarse:  # every other value is an order of magnitude coarser
+        coarsest = ", ".join(sorted({vals[j][0].source for j in coarse}))
+        return k, (f"{r.source}: the only value of {len(vals)} known finely (±{widths[k] / 2:.3g} {unit}; "
+                   f"{coarsest}: ±{widths[ranked[1]] / 2:.3g} {unit} or coarser){aside}")
     if trust.get(runner_r.source, 1.0) < weight:
-        return k, f"{r.source}: the highest-ranked agency ({weight:g}) of {len(vals)} solutions"
-    if width(runner_v) > width(v):
-        return k, f"{r.source}: the smallest uncertainty (±{width(v) / 2:.3g} {unit}) among agencies ranked {weight:g}"
+        return k, f"{r.source}: the highest-ranked agency ({weight:g}) of {len(vals)} solutions{note}{aside}"
+    if widths[ranked[1]] > widths[k]:
+        return k, (f"{r.source}: the smallest uncertainty (±{widths[k] / 2:.3g} {unit}) among agencies ranked "
+                   f"{weight:g}{note}{aside}")
     later = (r.issued_at or -math.inf) > (runner_r.issued_at or -math.inf)
     return k, (f"{r.source}: tied with {runner_r.source} on rank ({weight:g}) and uncertainty "
-               f"(±{width(v) / 2:.3g} {unit}); " + ("the later issued" if later else "first by name"))
+               f"(±{widths[k] / 2:.3g} {unit}); " + ("the later issued" if later else "first by name") + note + aside)
 
 
 def _weighted_median(values: list[float], weights: list[float]) -> float:
@@ -210,7 +241,7 @@ def _weighted_median(values: list[float], weights: list[float]) -> float:
 
 
 def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
-             profile: Profile) -> tuple[Consensus | None, Conflict | None]:
+             profile: Profile, follow: Follow = None) -> tuple[Consensus | None, Conflict | None]:
     if not vals:
         return None, None
     lo = max(v.lo for _, v in vals)
@@ -231,7 +262,8 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     preferred = reason = None
     chosen: Interval | None = None
     if spec.best == "preferred":
-        k, reason = _preferred(vals, profile, lambda v: v.hi - v.lo if isinstance(v, Interval) else 0.0, unit)
+        k, reason = _preferred(vals, profile, lambda v: v.hi - v.lo if isinstance(v, Interval) else 0.0, unit,
+                               follow)
         preferred, chosen = f"{vals[k][0].source}/{vals[k][0].id}", vals[k][1]
         best = chosen.best
     if agree:
@@ -363,7 +395,7 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
 
 
 def _point(name: str, spec: FieldSpec, vals: list[tuple[Report, Point]],
-           profile: Profile) -> tuple[Consensus | None, Conflict | None]:
+           profile: Profile, follow: Follow = None) -> tuple[Consensus | None, Conflict | None]:
     """Positions agree when every two lie within the sum of their radii; a conflict otherwise, major past
     ``major_km`` (the distance, or with ``major_on = "gap"`` the distance beyond the radii). The consensus is the
     preferred report's position, or the weighted mean (by source weight and precision)."""
@@ -379,7 +411,7 @@ def _point(name: str, spec: FieldSpec, vals: list[tuple[Report, Point]],
         involved |= {ia, ib}
     sources = tuple(r.source for r, _ in vals)
     if spec.best == "preferred":
-        k, reason = _preferred(vals, profile, lambda v: 2 * v.radius if isinstance(v, Point) else 0.0, "km")
+        k, reason = _preferred(vals, profile, lambda v: 2 * v.radius if isinstance(v, Point) else 0.0, "km", follow)
         r, v = vals[k]
         lat, lon, radius, preferred = v.lat, v.lon, v.radius, f"{r.source}/{r.id}"
     else:

@@ -66,6 +66,9 @@ class FieldSpec(_Spec):
     error: str | None = None
     error_unit: str | None = None
     default_error: float | None = Field(default=None, ge=0)
+    # quantities: a bare figure was rounded to a step ("500 km": to 50, +/- 25) or is known to its last digit
+    # ("700 km" in a bulletin: +/- 0.5)
+    rounding: Literal["steps", "digits"] = "steps"
     signed: bool = False  # quantities: a negative figure is a value (a depth above sea level), not an error
     # False: shown and kept, never a conflict nor evidence (what kind of solution a report is)
     compare: bool = True
@@ -76,6 +79,7 @@ class FieldSpec(_Spec):
     # the best value of the consensus: the weighted median of the sources, or the value of one preferred report
     # (by the order of the ``within`` partition, then the source's weight, then the smallest interval)
     best: Literal["median", "preferred"] = "median"
+    prefer_with: str | None = None  # take the report preferred for that field when it gives this one too
     # compare (conflicts, consensus) only among reports of the same kind by this category field (a centroid's
     # time is never compared with a hypocentre's)
     within: str | None = None
@@ -201,7 +205,7 @@ class Profile(_Spec):
     clustering: ClusteringSpec = Field(default_factory=ClusteringSpec)
     places: list[PlaceSpec] = Field(default_factory=list)
     extraction: ExtractionSpec = Field(default_factory=ExtractionSpec)
-    types: dict[str, dict[str, list[str]]] = Field(default_factory=dict)  # typed fields: type -> its spellings
+    types: dict[str, dict[str, Any]] = Field(default_factory=dict)  # typed fields: type -> its spellings (or a table)
 
     @model_validator(mode="before")
     @classmethod
@@ -220,9 +224,13 @@ class Profile(_Spec):
             if not isinstance(kinds, dict):
                 fields[name] = spec  # reported by the checks: unknown types table
                 continue
-            for label in kinds:
+            for label, kind in kinds.items():
+                # a type is its spellings, or a table {aliases = [...], compare = false} (an unknown type: shown,
+                # never compared, since "M 4.5" and "M 5.0" may be two different magnitudes)
+                table = kind if isinstance(kind, dict) else {"aliases": kind}
                 fields[f"{name}.{label}"] = {**spec, "types": None, "group": name, "label": label,
-                                             "aliases": list(kinds[label] or [])}
+                                             "aliases": list(table.get("aliases") or []),
+                                             **({"compare": table["compare"]} if "compare" in table else {})}
         return {**data, "fields": fields}
 
     @cached_property
@@ -290,6 +298,13 @@ def _field_problems(profile: Profile, name: str, spec: FieldSpec) -> list[str]:
         problems.append(f"{where}.inputs: a position is read from one key or from two (latitude, longitude)")
     if spec.error_unit is not None and spec.error_unit not in UNITS:
         problems.append(f"{where}.error_unit: {spec.error_unit!r} is not a canonical unit (one of {', '.join(UNITS)})")
+    if spec.prefer_with is not None:
+        leader = profile.fields.get(spec.prefer_with)
+        if leader is None or leader.best != "preferred" or spec.best != "preferred":
+            problems.append(f"{where}.prefer_with: {spec.prefer_with!r} must be a field with best = \"preferred\", "
+                            "as this one")
+        elif list(profile.fields).index(spec.prefer_with) > list(profile.fields).index(name):
+            problems.append(f"{where}.prefer_with: {spec.prefer_with!r} must come before this field")
     if spec.within is not None:
         part = profile.fields.get(spec.within)
         if part is None or part.kind != "category":

@@ -127,8 +127,9 @@ _PLUS_MINUS = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:±|\+/-|\+-)\s*(\d+(?:\.\d+)
 
 
 @lru_cache(maxsize=100_000)
-def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | FieldProblem:
-    """Read a reported figure into an interval in ``unit`` (a key of ``UNITS``)."""
+def parse_quantity(raw: str, unit: str, about_rel: float = 0.10, digits: bool = False) -> Interval | FieldProblem:
+    """Read a reported figure into an interval in ``unit`` (a key of ``UNITS``). ``digits``: a bare figure is
+    known to its last written digit ("700 km" is 699.5..700.5, as a bulletin's depth is), not rounded to a step."""
     if _NEGATIVE.match(raw):  # "-1.2 km" must not read as 1.2 km
         return FieldProblem("", f"negative value {raw!r}", raw)
     stated = _PLUS_MINUS.match(raw.replace(",", ""))
@@ -180,6 +181,7 @@ def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | F
                 key, hedge = key.replace(w, " ").strip(), name
     key = key.replace("  ", " ")
     rng = _RANGE.search(key)
+    written = ""
     if rng:
         lo, hi = float(rng.group(1)), float(rng.group(2))
         rest = (key[: rng.start()] + " " + key[rng.end():]).strip()
@@ -190,6 +192,7 @@ def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | F
         if len(numbers) > 1:
             return FieldProblem("", f"more than one number in {raw!r}", raw)
         lo = hi = float(numbers[0])
+        written = numbers[0]
         m = _ONE.search(key)
         assert m is not None
         rest = (key[: m.start()] + " " + key[m.end():]).strip()
@@ -212,8 +215,9 @@ def parse_quantity(raw: str, unit: str, about_rel: float = 0.10) -> Interval | F
         best, lo, rule = hi, 0.0, "less-than"
     else:
         x = lo
-        half = rounding_step(x) / 2
-        rule = f"step:{rounding_step(x):g}"
+        step = 10.0 ** -len(written.partition(".")[2]) if digits else rounding_step(x)
+        half = step / 2
+        rule = f"{'digits' if digits else 'step'}:{step:g}"
         if hedge == "about":
             half, rule = max(half, about_rel * x), "hedge:about"
         best, lo, hi = x, max(0.0, x - half), x + half

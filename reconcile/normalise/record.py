@@ -190,11 +190,12 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, rt: Runtime, zone: str,
         assumed = rt.assumed(spec, raw) if spec.assumed else None
         if assumed is not None:  # "10 km fixed": the figure without the word, marked as an assumption
             figure, word = assumed
-            v = parse_quantity(figure, spec.unit, spec.about_rel) if figure else FieldProblem("", "no figure", raw)
+            v = (parse_quantity(figure, spec.unit, spec.about_rel, spec.rounding == "digits") if figure
+                 else FieldProblem("", "no figure", raw))
             if isinstance(v, FieldProblem):
                 return FieldProblem("", v.reason.replace(repr(figure), repr(raw)), raw)
             return replace(v, raw=raw, rule=f"{v.rule};assumed:{word}", assumed=True)
-        return parse_quantity(raw.strip(), spec.unit, spec.about_rel)
+        return parse_quantity(raw.strip(), spec.unit, spec.about_rel, spec.rounding == "digits")
     if kind == "count":
         if isinstance(raw, int | float):
             if raw < 0 or int(raw) != raw:

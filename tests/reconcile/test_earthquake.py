@@ -333,3 +333,46 @@ def test_the_kind_of_solution_counts_reports_that_give_none(quake):
     conflicts, event = _conflicts(records, quake)
     assert "solution" not in conflicts
     assert event.consensus["solution"].code == "hypocentre"
+
+
+def test_one_solution_gives_the_origin(quake):
+    """Time, epicentre and depth come from one solution (an origin no agency computed is no origin): the one
+    preferred for the time, unless it gives no measured value for a field."""
+    records = [
+        {"id": "isc", "source": "ISC", "time": "2020-05-01T10:00:00.4Z", "time_error": 0.2, "latitude": 35.02,
+         "longitude": 140.0, "location_error": 12.0, "depth": "10 km fixed", "magnitude": "mb 6.0"},
+        {"id": "neic", "source": "NEIC", "time": "2020-05-01T10:00:00.0Z", "latitude": 35.0, "longitude": 140.01,
+         "location_error": 4.0, "depth": "33 km", "magnitude": "mb 6.1"},
+    ]
+    _, event = _conflicts(records, quake)
+    cons = event.consensus
+    assert cons["time"].preferred == "ISC/isc"
+    assert cons["epicentre"].preferred == "ISC/isc"  # though NEIC's is the smaller ellipse
+    assert "preferred for time" in cons["epicentre"].reason
+    assert cons["depth"].preferred == "NEIC/neic"  # ISC's depth is fixed
+    assert "gives no measured value" in cons["depth"].reason
+
+
+def test_a_time_to_the_minute_is_not_preferred(quake):
+    records = [{**BASE_A, "time": "2020-05-01T10:00Z", "magnitude": "Mw 6.5"},  # NEIC, to the minute
+               {**BASE_B, "time": "2020-05-01T10:00:32.4Z"}]  # GFZ, to the tenth of a second
+    _, event = _conflicts(records, quake)
+    assert event.consensus["time"].preferred == "GFZ/b"
+    assert event.consensus["time"].best == pytest.approx(1588327232.4)
+    assert "NEIC" in event.consensus["time"].reason
+
+
+@pytest.mark.parametrize(("depth", "lo", "hi"), [
+    ("700 km", 695.0, 705.0),  # a bulletin's 700 km is 700 (default error ±5), not "about 700" (±25)
+    ("6.0 km", 1.0, 11.0),
+    ("about 700 km", 630.0, 770.0),  # a hedge is still a hedge
+])
+def test_depths_are_known_to_their_last_digit(quake, depth, lo, hi):
+    v = _norm({"depth": depth}, quake).values["depth"]
+    assert (v.lo, v.hi) == pytest.approx((lo, hi))
+
+
+def test_magnitudes_of_unknown_type_are_never_compared(quake):
+    conflicts, event = _conflicts([{**BASE_A, "magnitude": "4.5"}, {**BASE_B, "magnitude": "M 5.3"}], quake)
+    assert "magnitude.M" not in conflicts
+    assert event.consensus["magnitude.M"].reason == "shown, not compared"

@@ -61,6 +61,8 @@ parent = "any"
     ('[fields.size]\nkind = "quantity"\nunit = "number"\ntypes = "t"\n[types.t]\nA = ["x"]\nB = ["x"]\n',
      "'x' is a spelling of A and B"),
     ('[fields.size]\nkind = "quantity"\nunit = "number"\nerror = "time"\n', "the key 'time' is read by size and time"),
+    ('[fields.size]\nkind = "quantity"\nunit = "number"\nbest = "preferred"\nprefer_with = "time"\n',
+     "must be a field with best"),
 ])
 def test_profile_problems_are_named(extra, problem):
     with pytest.raises(ProfileError) as err:
