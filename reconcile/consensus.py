@@ -120,7 +120,7 @@ Pair = tuple[Report, "Interval | Term | Point"]
 def _field(name: str, spec: FieldSpec, vals: list[Pair], profile: Profile,
            follow: Follow = None) -> tuple[Consensus | None, Conflict | None]:
     if spec.kind == "text":
-        return _text(name, vals), None
+        return _text(name, vals, profile), None
     if spec.kind == "point":
         return _point(name, spec, [(r, v) for r, v in vals if isinstance(v, Point)], profile, follow)
     if spec.kind in ("time", "quantity", "count"):
@@ -179,9 +179,15 @@ def _kind_label(profile: Profile, field: str, code: str, count: int | None) -> s
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def _text(name: str, vals: list[Pair]) -> Consensus:
+def _text(name: str, vals: list[Pair], profile: Profile) -> Consensus:
+    """The most reported text; between texts reported as often, that of the source the profile weighs most."""
+    trust = profile.runtime().trust
     counts = Counter(v.raw for _, v in vals if isinstance(v, Term))
-    text = max(counts, key=lambda t: (counts[t], -len(t))) if counts else None
+    weight: dict[str, float] = {}
+    for r, v in vals:
+        if isinstance(v, Term):
+            weight[v.raw] = max(weight.get(v.raw, 0.0), trust.get(r.source, 1.0))
+    text = max(counts, key=lambda t: (counts[t], weight[t], -len(t))) if counts else None
     return Consensus(name, True, tuple(r.source for r, _ in vals), text=text)
 
 
@@ -376,11 +382,17 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
         worst = MAJOR
     code = None
     if known:
-        # the most specific value that every source's value contains (or the first source's when they disagree)
-        code = known[0][1].code
-        for _, t in known[1:]:
-            if tree.is_ancestor_or_self(code, t.code) and agree(code, t.code):
-                code = t.code
+        # the most specific value that every source's value contains; when they disagree, that of the source the
+        # profile weighs most (then the most reported, then the first)
+        trust = rt.trust
+        if worst != NONE:
+            counts = Counter(t.code for _, t in known)
+            code = max(known, key=lambda rt_: (trust.get(rt_[0].source, 1.0), counts[rt_[1].code]))[1].code
+        else:
+            code = known[0][1].code
+            for _, t in known[1:]:
+                if tree.is_ancestor_or_self(code, t.code) and agree(code, t.code):
+                    code = t.code
     sources = tuple(r.source for r, _ in vals)
     cons = Consensus(name, worst == NONE, sources, code=code,
                      qualifier=next(iter(qualifiers)) if len(qualifiers) == 1 else None)

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from ..models import ROUNDING
 from ..profile import FieldSpec, Profile, ScaleSpec
 from ..vocab import MAJOR, Gazetteer, Taxonomy
 from .features import Features
@@ -103,6 +104,8 @@ class NumericComparator(Comparator):
         with np.errstate(invalid="ignore"):
             gap = np.maximum(0.0, np.maximum(lo_b - hi_a, lo_a - hi_b))
             larger = np.maximum(col.best[a], col.best[b])
+            # ends that touch to a rounding error overlap, as in the conflicts (``Interval.gap``)
+            gap = np.where(gap <= ROUNDING * np.maximum(1.0, np.abs(larger)), 0.0, gap)
             if self.spec.kind == "count":
                 limit: np.ndarray | float = 0.0
             elif self.spec.major_abs is not None:

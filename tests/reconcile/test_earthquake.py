@@ -376,3 +376,20 @@ def test_magnitudes_of_unknown_type_are_never_compared(quake):
     conflicts, event = _conflicts([{**BASE_A, "magnitude": "4.5"}, {**BASE_B, "magnitude": "M 5.3"}], quake)
     assert "magnitude.M" not in conflicts
     assert event.consensus["magnitude.M"].reason == "shown, not compared"
+
+
+def test_a_disputed_type_takes_the_weightier_agency(quake):
+    # GFZ (1.5) says explosion, NEIC (2) earthquake: a major conflict, and the consensus is NEIC's
+    conflicts, event = _conflicts([{**BASE_A, "event_type": "earthquake"}, {**BASE_B, "event_type": "explosion"}],
+                                  quake)
+    assert conflicts["event_type"].severity == "major"
+    assert event.consensus["event_type"].code == "earthquake"
+
+
+def test_explain_and_conflicts_agree_on_touching_intervals(quake):
+    # NIED Mw 8.7 and NEIC Mw 9.1, each ±0.2: the intervals touch (8.7 + 0.2 = 9.1 - 0.2 to a rounding error)
+    a, b = {**BASE_A, "magnitude": "Mw 9.1"}, {**BASE_B, "source": "NIED", "magnitude": "Mw 8.7"}
+    conflicts, _ = _conflicts([a, b], quake)
+    assert "magnitude.Mw" not in conflicts
+    evidence = {e.field: e for e in explain_pair(normalise_report(a, quake), normalise_report(b, quake), quake).evidence}
+    assert evidence["magnitude.Mw"].weight > 0, evidence["magnitude.Mw"].reason
