@@ -391,5 +391,6 @@ def test_explain_and_conflicts_agree_on_touching_intervals(quake):
     a, b = {**BASE_A, "magnitude": "Mw 9.1"}, {**BASE_B, "source": "NIED", "magnitude": "Mw 8.7"}
     conflicts, _ = _conflicts([a, b], quake)
     assert "magnitude.Mw" not in conflicts
-    evidence = {e.field: e for e in explain_pair(normalise_report(a, quake), normalise_report(b, quake), quake).evidence}
+    pair = explain_pair(normalise_report(a, quake), normalise_report(b, quake), quake)
+    evidence = {e.field: e for e in pair.evidence}
     assert evidence["magnitude.Mw"].weight > 0, evidence["magnitude.Mw"].reason
