@@ -363,14 +363,22 @@ def render_text(report: EvaluationReport) -> str:
         f"(shared {p.shared_pairs} / predicted {p.predicted_pairs} / true {p.true_pairs} pairs)",
         *([f"{'  clock-timed':<{_W}}P {_fmt(t.precision)}  R {_fmt(t.recall)}  F1 {_fmt(t.f1)}  "
            f"(pairs of reports that give a clock time)"] if (t := report.timed_pairwise) is not None else []),
-        f"{'major conflicts':<{_W}}recall {_fmt(k.major_recall)} ({k.found_major}/{k.true_major}, "
-        f"{k.found_major_any_severity} at any severity)  "
-        f"false-major rate {_fmt(k.false_major_rate)} ({k.false_major}/{k.predicted_major})",
-        f"{'any severity':<{_W}}recall {_fmt(k.any_recall)} ({k.found_any}/{k.true_any})  "
-        f"false rate {_fmt(k.false_any_rate)} ({k.false_any}/{k.predicted_any})",
     ]
-    width = max((len(f) for f in k.by_field), default=0)
-    for n, (field, s) in enumerate(k.by_field.items()):
+    if k.true_any == 0:  # a bulletin's grouping (reconcile bulletin-truth) says nothing of conflicts
+        lines.append(f"{'conflicts':<{_W}}not scored: the truth lists none "
+                     f"({k.predicted_major} major and {k.predicted_any - k.predicted_major} minor flagged)")
+        by_field: dict[str, Any] = {}
+    else:
+        lines += [
+            f"{'major conflicts':<{_W}}recall {_fmt(k.major_recall)} ({k.found_major}/{k.true_major}, "
+            f"{k.found_major_any_severity} at any severity)  "
+            f"false-major rate {_fmt(k.false_major_rate)} ({k.false_major}/{k.predicted_major})",
+            f"{'any severity':<{_W}}recall {_fmt(k.any_recall)} ({k.found_any}/{k.true_any})  "
+            f"false rate {_fmt(k.false_any_rate)} ({k.false_any}/{k.predicted_any})",
+        ]
+        by_field = k.by_field
+    width = max((len(f) for f in by_field), default=0)
+    for n, (field, s) in enumerate(by_field.items()):
         label = "by field" if n == 0 else ""
         lines.append(f"{label:<{_W}}{field:<{width}}  found {s.found_major}/{s.true_major}  "
                      f"false {s.false_major}/{s.predicted_major}")

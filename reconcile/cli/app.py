@@ -27,7 +27,7 @@ from .stream import write_stream
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Reconcile agency reports of one incident kind into events with conflict flags.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # long lines are not cut at 80 columns when the output is no terminal
 
 PROGRESS_FROM = 20_000  # show a progress bar from this many input lines
 PARALLEL_FROM = 20_000  # normalise in worker processes from this many input lines
@@ -86,10 +86,14 @@ def _input_errors() -> Iterator[None]:
         raise typer.Exit(2) from exc
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def _print_summary(s: dict[str, Any], rejects: list[Reject], out: str | None) -> None:
-    err.print(f"[bold]{s['reports']}[/] reports: [bold]{s['reported_in_events']}[/] in [bold]{s['events']}[/] "
-              f"events, [bold]{s['rejects']}[/] rejected; {s['events_with_conflicts']} events with conflicts"
-              + (f" -> {out}" if out else ""))
+    err.print(f"[bold]{_count(s['reports'], 'report')}[/]: [bold]{s['reported_in_events']:,}[/] in "
+              f"[bold]{_count(s['events'], 'event')}[/], [bold]{s['rejects']:,}[/] rejected; "
+              f"{_count(s['events_with_conflicts'], 'event')} with conflicts" + (f" -> {out}" if out else ""))
     if s["conflicts"]:
         table = Table(title="Conflicts by field", title_justify="left")
         table.add_column("field")
@@ -240,7 +244,7 @@ def evaluate(
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
-        Console().print(render_text(report))
+        print(render_text(report))  # plain text, never wrapped: it is read by scripts as well as people
 
 
 @app.command("bulletin-truth")
@@ -271,7 +275,7 @@ def bulletin_truth(
     else:
         output.write_bytes(blob)
     reports = sum(len(e["reports"]) for e in truth["events"])
-    err.print(f"[bold]{len(truth['events'])}[/] bulletin events, [bold]{reports}[/] origins"
+    err.print(f"[bold]{_count(len(truth['events']), 'bulletin event')}[/], [bold]{_count(reports, 'origin')}[/]"
               + (f" -> {output}" if output else ""))
 
 
