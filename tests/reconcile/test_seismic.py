@@ -288,7 +288,7 @@ def test_cli_bulletin_truth(isf_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "t.json"
     result = CliRunner().invoke(app, ["bulletin-truth", str(isf_path), "-o", str(out), "-p", "missile_launch"])
     assert result.exit_code == 0, result.output
-    assert "1 bulletin events, 6 origins" in result.stderr
+    assert "1 bulletin event, 6 origins" in result.stderr
     truth = json.loads(out.read_text())
     assert [r["id"] for r in truth["events"][0]["reports"]] == [
         "1838610", "1838611", "9093437", "1838612", "9212463", "1838613"]
