@@ -140,6 +140,9 @@ class EventSummary(BaseModel):
     conflicts: dict[str, int]
     review: Literal["none", "unreviewed", "reviewed"]
     updated_at: float
+    figures: dict[str, dict[str, Any]] | None = Field(
+        default=None, description="The profile's key figures (its `summary`), as in the event document; "
+                                  "absent when the profile declares none")
 
 
 class EventPage(BaseModel):

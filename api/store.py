@@ -148,6 +148,9 @@ class Store:
         rt = profile.runtime()
         self._time_field = rt.time_field
         self._type_field = "event_type" if "event_type" in profile.fields else None
+        # the fields an event list shows (a typed field: each of its types, in the profile's order)
+        self._summary = [name for wanted in profile.summary for name, spec in profile.fields.items()
+                         if name == wanted or spec.group == wanted]
 
     # -------------------------------------------------------------------------------- normalisation
 
@@ -944,6 +947,8 @@ class Store:
                "event_type": r.event_type, "sources": [s for s in r.sources.split("|") if s],
                "reports": r.n_reports, "conflicts": {"major": r.n_major, "minor": r.n_minor, "open": r.n_open},
                "review": r.review, "updated_at": r.updated_at}
+        if self._summary:  # the profile's key figures (an earthquake's magnitudes, epicentre, depth)
+            out["figures"] = {name: doc[name] for name in self._summary if isinstance(doc.get(name), dict)}
         return out
 
     def iter_event_docs(self, filters: dict[str, Any]) -> Iterator[dict[str, Any]]:

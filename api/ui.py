@@ -56,8 +56,8 @@ def profile_doc(profile: Profile) -> dict[str, Any]:
         coords = rt.gazetteer.coordinates(p.id)
         places.append({"id": p.id, "name": p.name, "kind": p.kind, "lat": coords[0] if coords else None,
                        "lon": coords[1] if coords else None, "radius_km": p.radius_km})
-    return {"name": profile.name, "title": profile.title, "date_zone": profile.date_zone, "fields": fields,
-            "sources": sources, "places": places}
+    return {"name": profile.name, "title": profile.title, "date_zone": profile.date_zone, "summary": profile.summary,
+            "fields": fields, "sources": sources, "places": places}
 
 
 def mount_ui(app: FastAPI) -> None:

@@ -231,7 +231,8 @@ def _preferred(vals: list[tuple[Report, Interval]] | list[tuple[Report, Point]],
         return k, (f"{r.source}: the smallest uncertainty (±{widths[k] / 2:.3g} {unit}) among agencies ranked "
                    f"{weight:g}{note}{aside}")
     later = (r.issued_at or -math.inf) > (runner_r.issued_at or -math.inf)
-    return k, (f"{r.source}: tied with {runner_r.source} on rank ({weight:g}) and uncertainty "
+    other = f"its other solution {runner_r.id}" if runner_r.source == r.source else runner_r.source
+    return k, (f"{r.source}: tied with {other} on rank ({weight:g}) and uncertainty "
                f"(±{widths[k] / 2:.3g} {unit}); " + ("the later issued" if later else "first by name") + note + aside)
 
 

@@ -206,6 +206,8 @@ class Profile(_Spec):
     places: list[PlaceSpec] = Field(default_factory=list)
     extraction: ExtractionSpec = Field(default_factory=ExtractionSpec)
     types: dict[str, dict[str, Any]] = Field(default_factory=dict)  # typed fields: type -> its spellings (or a table)
+    # the figures an event list shows beside time and type (a typed field's name shows each of its types)
+    summary: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -277,6 +279,8 @@ def _check(profile: Profile) -> list[str]:
                     re.compile(pattern)
                 except re.error as exc:
                     problems.append(f"zones.{zname}.{key}: bad pattern {pattern!r}: {exc}")
+    problems += [f"summary: unknown field {name!r}" for name in profile.summary
+                 if name not in profile.fields and not any(s.group == name for s in profile.fields.values())]
     problems += _input_problems(profile)
     problems += _clustering_problems(profile)
     problems += _extraction_problems(profile)

@@ -227,6 +227,9 @@ def test_routes_with_earthquake_reports(routes_client) -> None:
     item = events["items"][0]
     assert item["id"] == eid and item["sources"] == ["EMSC", "GCMT", "JMA", "NEIC"] and item["reports"] == 5
     assert item["conflicts"] == {"major": 2, "minor": 0, "open": 2} and item["event_type"] == "earthquake"
+    # the profile's key figures (summary = magnitude, epicentre, depth) come with the list
+    assert list(item["figures"]) == ["magnitude.Mw", "magnitude.mb", "magnitude.Mj", "epicentre", "depth"]
+    assert item["figures"]["magnitude.Mw"]["best"] == 7.5 and item["figures"]["epicentre"]["lat"] == 37.5
     assert c.get("/events", params={"source": "CSEM"}).json()["total"] == 1
     assert c.get("/events", params={"start": "2024-01-02T00:00:00Z"}).json()["total"] == 0
 
@@ -348,6 +351,10 @@ def test_earthquake_event_page(quake_browser: Browser, quake_server: ThreadServe
         page.goto("/")
         row = page.locator(f"tr[data-id='{eid}']")
         expect(row).to_contain_text("1967-01-30 01:20:28.17 UTC")
+        # the key figures of the list: ISC's and the others' mb, then IASPEI's epicentre (it gives the origin)
+        expect(row.locator("td.figures")).to_contain_text("mb 5")
+        expect(row.locator("td.figures")).to_contain_text("41.05°N 44.27°E")
+        expect(page.locator("table.events thead")).to_contain_text("Figures")
         expect(row).to_contain_text("Earthquake")
         expect(row.locator(".sev-major")).to_have_text("1 major")
         row.locator("td.time a").click()

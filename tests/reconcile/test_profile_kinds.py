@@ -70,6 +70,13 @@ def test_profile_problems_are_named(extra, problem):
     assert problem in str(err.value)
 
 
+def test_a_summary_names_fields():
+    with pytest.raises(ProfileError) as err:
+        parse_profile('summary = ["nope"]\n' + BASE)
+    assert "summary: unknown field 'nope'" in str(err.value)
+    assert parse_profile('summary = ["kind"]\n' + BASE).summary == ["kind"]
+
+
 def test_the_built_in_earthquake_profile_loads_and_declares_its_kind_as_data():
     p = load_profile("earthquake")
     assert p.clustering.distinct_by == "solution" and p.clustering.scale is not None

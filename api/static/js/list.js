@@ -38,6 +38,26 @@ function conflictBadges(c) {
     badge(`${c.minor} minor`, c.minor ? "sev-minor" : "zero"));
 }
 
+/** The profile's key figures, compactly: "Mw 7.5 · mb 6.9 · 37.50°N 137.27°E · 10 km". */
+function figures(e) {
+  const parts = [];
+  for (const [name, c] of Object.entries(e.figures || {})) {
+    if (c.lat !== undefined && c.lat !== null) {
+      parts.push(`${Math.abs(c.lat).toFixed(2)}°${c.lat >= 0 ? "N" : "S"} ${Math.abs(c.lon).toFixed(2)}°${c.lon >= 0 ? "E" : "W"}`);
+    } else if (c.best !== undefined && c.best !== null) {
+      const label = name.includes(".") ? `${name.split(".").slice(1).join(".")} ` : "";
+      const unit = c.unit && c.unit !== "mag" && c.unit !== "number" ? ` ${c.unit}` : "";
+      parts.push(`${label}${Number(c.best.toFixed(2))}${unit}`);
+    }
+  }
+  return parts.join(" · ") || "—";
+}
+
+function hasFigures() {
+  const profile = getProfile();
+  return Boolean(profile && profile.summary && profile.summary.length);
+}
+
 function row(e) {
   const best = e.time ? e.time.best : null;
   const type = e.event_type ? labelOf("event_type", e.event_type) : "—";
@@ -47,6 +67,7 @@ function row(e) {
       localTimes(best).map((l) => h("span", { class: "local" }, `${l.text} ${l.labels}`)),
       h("span", { class: "id" }, e.id)),
     h("td", { "data-label": "Type" }, type),
+    hasFigures() ? h("td", { class: "figures", "data-label": "Figures" }, figures(e)) : null,
     h("td", { "data-label": "Sources" }, h("span", { class: "badges" }, e.sources.map(sourceBadge)),
       h("span", { class: "sr-only" }, `, ${e.reports} reports`)),
     h("td", { "data-label": "Conflicts" }, conflictBadges(e.conflicts)),
@@ -113,8 +134,8 @@ export class ListView {
     this.tbody = h("tbody");
     this.table = h("table", { class: "events", "aria-describedby": "list-summary" },
       h("caption", { class: "sr-only" }, "Events, latest first"),
-      h("thead", {}, h("tr", {}, ["Time (UTC, local)", "Type", "Sources", "Conflicts", "Review"]
-        .map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, [getProfile().date_zone === "UTC" ? "Time (UTC)" : "Time (UTC, local)", "Type", ...(hasFigures() ? ["Figures"] : []), "Sources",
+        "Conflicts", "Review"].map((t) => h("th", { scope: "col" }, t)))),
       this.tbody);
     this.errorSlot = h("div");
     clear(this.root).append(
@@ -159,7 +180,7 @@ export class ListView {
     this.total = page.total;
     clear(this.tbody).append(...page.items.map(row));
     if (!page.items.length) {
-      this.tbody.append(h("tr", {}, h("td", { colspan: "5" }, "No events match these filters.")));
+      this.tbody.append(h("tr", {}, h("td", { colspan: hasFigures() ? "6" : "5" }, "No events match these filters.")));
     }
     this.table.removeAttribute("aria-busy");
     const from = page.total ? page.offset + 1 : 0;
