@@ -54,7 +54,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from gen_report import dumps
+from gen_report import dumps, push_malformed
 from generate import _Writer
 
 VERSION = 2  # bump when the archives change, so that cached ones are regenerated (bench/run.py)
@@ -908,9 +908,7 @@ def _malformed(gen: Generator, w: _Writer, rec: dict[str, Any], agency: str, at:
     elif kind == "source":
         del bad["source"]
         source = None
-    text = dumps(bad).decode()
-    payload = text[: max(12, len(text) // 2)].encode() if kind == "json" else text.encode()
-    w.push(at, payload, {"source": source, "id": bad["id"]})
+    push_malformed(w, at, bad, kind, source)
 
 
 SHARE_ORDER = ("NEIC", "EMSC", "JMA", "ISC", "IDC", "GFZ", "AFAD", "KOERI", "CSN")

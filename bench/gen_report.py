@@ -299,7 +299,13 @@ def _malformed(gen: Generator, w: _Writer, rec: dict[str, Any], src: str, at: fl
     elif kind == "source":
         del bad["source"]
         source = None
+    push_malformed(w, at, bad, kind, source)
+    return 1
+
+
+def push_malformed(w: _Writer, at: float, bad: dict[str, Any], kind: str, source: str | None) -> None:
+    """Write a garbled record (cut in half when ``kind`` is "json": a line that is not JSON) and list it in the
+    truth's rejects."""
     text = dumps(bad).decode()
     payload = text[: max(12, len(text) // 2)].encode() if kind == "json" else text.encode()
     w.push(at, payload, {"source": source, "id": bad["id"]})
-    return 1

@@ -33,20 +33,22 @@ def _reports(path: Path, profile):
     return reports
 
 
+def _archive(tmp_path_factory, make, kind: str):
+    """A generated archive of 6,000 reports, normalised under its profile."""
+    out = tmp_path_factory.mktemp(kind)
+    make(reports=6000, seed=11, out=out)
+    profile = load_profile(kind)
+    return profile, _reports(out / "reports.jsonl", profile)
+
+
 @pytest.fixture(scope="module")
 def launches(tmp_path_factory):
-    out = tmp_path_factory.mktemp("launches")
-    generate(reports=6000, seed=11, out=out)
-    profile = load_profile("missile_launch")
-    return profile, _reports(out / "reports.jsonl", profile)
+    return _archive(tmp_path_factory, generate, "missile_launch")
 
 
 @pytest.fixture(scope="module")
 def quakes(tmp_path_factory):
-    out = tmp_path_factory.mktemp("quakes")
-    generate_quakes(reports=6000, seed=11, out=out)
-    profile = load_profile("earthquake")
-    return profile, _reports(out / "reports.jsonl", profile)
+    return _archive(tmp_path_factory, generate_quakes, "earthquake")
 
 
 def _events(groups):
