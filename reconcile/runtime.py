@@ -69,14 +69,13 @@ class Runtime:
                 by_fold.setdefault(spelling.casefold(), set()).add(name)
             folded.update({k: next(iter(v)) for k, v in by_fold.items() if len(v) == 1})
         self.partitions = {name: self._partition_of(name) for name in self._partition_fields(profile)}
-        self._names_by_spec: dict[int, str] = {}
         # fields whose values take a stated or default error after reading (typed figures take theirs as read)
         self.uncertain = tuple(n for n, f in profile.fields.items()
                                if (f.error or f.default_error is not None) and f.group is None)
-        self._assumed = {
-            n: re.compile(r"(?<![^\W\d_])(" + "|".join(re.escape(w) for w in sorted(f.assumed, key=len, reverse=True))
-                          + r")(?![^\W\d_])", re.I)
-            for n, f in profile.fields.items() if f.assumed
+        self._assumed = {  # per list of words marking an assumption, the pattern that finds them
+            tuple(f.assumed): re.compile(r"(?<![^\W\d_])(" + "|".join(
+                re.escape(w) for w in sorted(f.assumed, key=len, reverse=True)) + r")(?![^\W\d_])", re.I)
+            for f in profile.fields.values() if f.assumed
         }
         self._source = lru_cache(maxsize=10_000)(self._resolve_source)
         self._place = lru_cache(maxsize=100_000)(self._resolve_place)
@@ -106,15 +105,12 @@ class Runtime:
     def assumed(self, spec: FieldSpec, raw: str) -> tuple[str, str] | None:
         """For a figure marked as an assumption ("10 km fixed", "10f", "33 (fixed)"): the figure without the mark,
         and the mark; None for a measured figure."""
-        pattern = self._assumed.get(self._field_name(spec))
+        pattern = self._assumed.get(tuple(spec.assumed))
         m = pattern.search(raw) if pattern is not None else None
         if m is None:
             return None
         figure = (raw[: m.start()] + " " + raw[m.end():]).replace("()", " ").replace("( )", " ")
         return " ".join(figure.split()).strip(" ,;"), m.group(1).lower()
-
-    def _field_name(self, spec: FieldSpec) -> str:
-        return self._names_by_spec.setdefault(id(spec), next(n for n, f in self.profile.fields.items() if f is spec))
 
     def type_field(self, group: str, written: str) -> str | None:
         """The field of a typed figure ("magnitude", "Mww" -> "magnitude.Mw"), or None for a type not declared."""

@@ -26,13 +26,13 @@ _LOG_DAY = math.log(1440.0)
 
 
 class Comparator:
-    def __init__(self, name: str, spec: FieldSpec) -> None:
-        self.name, self.spec = name, spec
+    def __init__(self, name: str, spec: FieldSpec, scale: ScaleSpec | None = None) -> None:
+        self.name, self.spec, self.scale = name, spec, scale
 
     def window(self, f: Features, a: np.ndarray, b: np.ndarray, fixed: float) -> np.ndarray | float:
         """The window of each pair: ``fixed``, or (``clustering.scale``) by the larger scale value of the two,
         that of ``scale.missing`` when neither has one."""
-        scale: ScaleSpec | None = getattr(self, "scale", None)
+        scale = self.scale
         if scale is None or f.scale is None or self.name not in scale.windows:
             return fixed
         larger = np.fmax(f.scale[a], f.scale[b])
@@ -55,10 +55,9 @@ class TimeComparator(Comparator):
 
     def __init__(self, name: str, spec: FieldSpec, split_gap: float, decay: float,
                  scale: ScaleSpec | None = None) -> None:
-        super().__init__(name, spec)
+        super().__init__(name, spec, scale)
         self.split_gap = split_gap
         self.decay = decay
-        self.scale = scale
 
     def weights(self, f: Features, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         lo_a, hi_a, lo_b, hi_b = f.t_lo[a], f.t_hi[a], f.t_lo[b], f.t_hi[b]
@@ -132,9 +131,6 @@ class PointComparator(Comparator):
     their radii: the full match; the support falls to zero at ``zero_at`` of the window, below after it; past the
     window, ``far``: another event."""
 
-    def __init__(self, name: str, spec: FieldSpec, scale: ScaleSpec | None = None) -> None:
-        super().__init__(name, spec)
-        self.scale = scale
 
     def _gap(self, f: Features, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         col = f.columns[self.name]

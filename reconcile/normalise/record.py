@@ -336,7 +336,8 @@ def _stated_error(got: tuple[str, Any] | None, spec: FieldSpec, problems: list[F
 def with_error(v: Value, spec: FieldSpec, error: float | None) -> Value:
     """A value widened to its stated error, else to the field's default error (a figure is never narrower than
     its own precision, nor than the error it states in its own text: "16.6 ± 2.1 km")."""
-    if isinstance(v, Term) or (isinstance(v, Interval) and (v.assumed or "error:" in v.rule and error is None)):
+    stated_in_text = isinstance(v, Interval) and v.rule.startswith("error:")  # "16.6 ± 2.1 km"
+    if isinstance(v, Term) or (isinstance(v, Interval) and (v.assumed or stated_in_text and error is None)):
         return v
     e = error if error is not None else spec.default_error
     if e is None:
