@@ -84,7 +84,7 @@ def _meaning(v: Interval | Term | Point | None) -> tuple[object, ...] | None:
 def reconcile_event(reports: list[Report], profile: Profile) -> tuple[dict[str, Consensus], list[Conflict],
                                                                       list[Revision], list[Report]]:
     rt = profile.runtime()
-    current, history = current_reports(reports, rt.identity if profile.clustering.distinct_by else None)
+    current, history = current_reports(reports, rt.identity)
     consensus: dict[str, Consensus] = {}
     conflicts: list[Conflict] = []
     given: dict[str, list[Pair]] = {}  # one pass over the values the reports have, not one per field

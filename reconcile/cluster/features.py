@@ -93,8 +93,7 @@ def build_features(reports: list[Report], profile: Profile) -> Features:
     t_lo, t_hi, timeless = _time_bounds(reports, profile)
     codes: dict[tuple[str, str], int] = {}
     # what may appear once per event: the source (and its kind of solution, where the profile allows several)
-    identity = rt.identity if profile.clustering.distinct_by else (lambda r: (r.source, ""))
-    source = np.fromiter((codes.setdefault(identity(r), len(codes)) for r in reports), dtype=np.int32, count=n)
+    source = np.fromiter((codes.setdefault(rt.identity(r), len(codes)) for r in reports), dtype=np.int32, count=n)
     superseded = {(r.source, r.supersedes) for r in reports if r.supersedes is not None}
     current = np.fromiter((r.key not in superseded for r in reports), dtype=bool, count=n)
     feats = Features(n=n, t_lo=t_lo, t_hi=t_hi, source=source, lineage=lineages(reports), timeless=timeless,
