@@ -32,6 +32,8 @@ def current_reports(reports: list[Report], identity: Callable[[Report], object] 
     several), and the history of the earlier ones with what their successor changed. ``identity`` says what
     speaks once per event (by default the source; a profile may let a source speak once per kind of solution)."""
     who: Callable[[Report], object] = identity or (lambda r: r.source)
+    if all(r.supersedes is None for r in reports) and len({who(r) for r in reports}) == len(reports):
+        return list(reports), []  # (most events) one report per source, no revisions: all current, no history
     by_key = {r.key: r for r in reports}
     successor: dict[tuple[str, str], Report] = {}
     for r in reports:
@@ -251,6 +253,10 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
              profile: Profile, follow: Follow = None) -> tuple[Consensus | None, Conflict | None]:
     if not vals:
         return None, None
+    if len(vals) == 1 and spec.best != "preferred":  # (most fields of most events) the one value is the consensus
+        r, v = vals[0]
+        return Consensus(name, True, (r.source,), best=min(max(v.best, v.lo), v.hi), low=v.lo, high=_finite(v.hi),
+                         unit=v.unit), None
     lo = max(v.lo for _, v in vals)
     hi = min(v.hi for _, v in vals)
     # intervals that all meet share a point (on a line, pairwise overlaps imply a common one); touching ends
@@ -355,6 +361,9 @@ def _conflict(name: str, severity: str, vals: list[tuple[Report, Interval]], spe
 
 def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
                  profile: Profile) -> tuple[Consensus | None, Conflict | None]:
+    if len(vals) == 1 and spec.compare:  # (most fields of most events) the one value is the consensus
+        r, t = vals[0]
+        return Consensus(name, True, (r.source,), code=t.code or None, qualifier=t.qualifier or None), None
     rt = profile.runtime()
     known = [(r, t) for r, t in vals if t.code]
     if not spec.compare:  # what kind of report each is: shown, the most reported kind first, never a conflict

@@ -10,14 +10,14 @@ import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import networkx as nx
 import numpy as np
 import orjson
 
 from .cluster.evidence import CANNOT_LINK, MUST_LINK, comparators, score_pairs
-from .cluster.features import build_features, lineages, time_bounds
+from .cluster.features import build_features, lineage_numbers, lineages, time_bounds
 from .cluster.graph import cluster, component_labels, scored_edges
 from .consensus import reconcile_event
 from .errors import FieldProblem, ReportError
@@ -26,6 +26,7 @@ from .normalise import normalise_report
 from .profile import Profile
 
 Progress = Callable[[str, int], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,43 +105,90 @@ def _chunks(records: Iterable[Any]) -> Iterator[Chunk]:
         yield chunk
 
 
+class Ledger:
+    """Which normalised reports are admitted, in input order: the first report under each (source, id); a later
+    one is rejected as a duplicate of it (same content) or as a clash (different content under the same id)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], tuple[str | None, int | None, int]] = {}
+        self.rejects: list[Reject] = []
+
+    def admit(self, key: tuple[str, str], origin: str | None, line: int | None, digest: int,
+              record: Callable[[], Any]) -> bool:
+        """True for the first report under ``key``; otherwise a reject is kept, with ``record()`` as its record."""
+        first = self.seen.get(key)
+        if first is None:
+            self.seen[key] = (origin, line, digest)
+            return True
+        where = ":".join(str(p) for p in first[:2] if p is not None) or "earlier"
+        reason = (f"duplicate of the report at {where}" if first[2] == digest
+                  else f"id already used by another report of {key[0]} at {where} with different content")
+        self.rejects.append(_reject(ReportError([FieldProblem("id", reason, key[1])], report_id=key[1],
+                                                source=key[0], file=origin, line=line, record=record())))
+        return False
+
+
 def normalise_all(records: Iterable[Any], profile: Profile, progress: Progress | None = None, *,
                   normalise_map: NormaliseMap | None = None) -> tuple[list[Report], list[Reject]]:
     """Normalise every record; the unusable ones (malformed, unparseable, duplicate ids) become rejects.
     ``normalise_map`` maps ``normalise_chunk`` over chunks (in order), e.g. in a process pool; by default here."""
     reports: list[Report] = []
-    rejects: list[Reject] = []
-    seen: dict[tuple[str, str], tuple[Report, int]] = {}
-    in_flight: deque[Chunk] = deque()  # chunks sent and not yet back: a rejected duplicate keeps its record
+    ledger = Ledger()
+    mapped = normalise_map or (lambda chunks: (normalise_chunk(c, profile) for c in chunks))
+    for chunk, result in mapped_chunks(records, mapped):
+        if progress is not None:
+            progress("normalise", len(result))
+        for position, item, digest in result:
+            if isinstance(item, Reject):
+                ledger.rejects.append(item)
+            elif ledger.admit(item.key, item.origin, item.line, digest, record_of(chunk, position)):
+                reports.append(item)
+    return reports, ledger.rejects
+
+
+def record_of(chunk: dict[int, InputRecord], position: int) -> Callable[[], Any]:
+    return lambda: chunk[position].parsed().data
+
+
+def mapped_chunks(records: Iterable[Any], mapper: Callable[[Iterable[Chunk]], Iterable[T]]
+                  ) -> Iterator[tuple[dict[int, InputRecord], T]]:
+    """``records`` in chunks through ``mapper`` (which keeps their order): each result with its chunk's records
+    by position (a rejected duplicate keeps its record). Only the chunks in flight are held."""
+    in_flight: deque[Chunk] = deque()
 
     def sent() -> Iterator[Chunk]:
         for chunk in _chunks(records):
             in_flight.append(chunk)
             yield chunk
 
-    results = (normalise_map(sent()) if normalise_map is not None
-               else (normalise_chunk(c, profile) for c in sent()))
-    for result in results:
-        chunk = dict(in_flight.popleft())
-        if progress is not None:
-            progress("normalise", len(result))
-        for position, item, digest in result:
-            if isinstance(item, Reject):
-                rejects.append(item)
-                continue
-            report = item
-            first = seen.get(report.key)
-            if first is None:
-                seen[report.key] = (report, digest)
-                reports.append(report)
-                continue
-            where = ":".join(str(p) for p in (first[0].origin, first[0].line) if p is not None) or "earlier"
-            reason = (f"duplicate of the report at {where}" if first[1] == digest
-                      else f"id already used by another report of {report.source} at {where} with different content")
-            rejects.append(_reject(ReportError([FieldProblem("id", reason, report.id)], report_id=report.id,
-                                               source=report.source, file=report.origin, line=report.line,
-                                               record=chunk[position].parsed().data)))
-    return reports, rejects
+    for result in mapper(sent()):
+        yield dict(in_flight.popleft()), result
+
+
+@dataclass(slots=True)
+class ChunkSummary:
+    """What deciding a large batch's blocks needs of a normalised chunk, without its reports: per report, its
+    position, key, the id it supersedes, where it was read, its content digest and the interval the sweep places it
+    on; and the chunk's rejects. (The reports themselves can then stay serialised until a block needs them.)"""
+
+    positions: list[int]
+    keys: list[tuple[str, str]]
+    supersedes: list[str | None]
+    origins: list[tuple[str | None, int | None]]
+    digests: list[int]
+    t_lo: np.ndarray
+    t_hi: np.ndarray
+    rejects: list[tuple[int, Reject]]
+
+
+def summarise_chunk(result: ChunkResult, profile: Profile) -> ChunkSummary:
+    reports = [(p, r, d) for p, r, d in result if isinstance(r, Report)]
+    t_lo, t_hi = time_bounds([r for _, r, _ in reports], profile)
+    return ChunkSummary(
+        positions=[p for p, _, _ in reports], keys=[r.key for _, r, _ in reports],
+        supersedes=[r.supersedes for _, r, _ in reports], origins=[(r.origin, r.line) for _, r, _ in reports],
+        digests=[d for _, _, d in reports], t_lo=t_lo, t_hi=t_hi,
+        rejects=[(p, r) for p, r, _ in result if isinstance(r, Reject)])
 
 
 def event_id(reports: Iterable[Report]) -> str:
@@ -181,17 +229,25 @@ def cluster_indices(reports: list[Report], block: list[int], profile: Profile) -
 
 def independent_blocks(reports: list[Report], profile: Profile, parts: int) -> list[list[int]]:
     """Report indices in up to ``parts`` blocks of similar size that share no candidate pair and no revision link,
-    so that clustering each block alone gives the events of clustering all together. Blocks are cut at quiet
-    times: where every report before the cut ends ``split_gap`` before the next one starts (the sweep's own rule)
-    and no lineage has revisions on both sides. Each block lists its indices in increasing order, as the whole
-    input has them: every tie-break inside a component is decided as it would be in one piece."""
-    n = len(reports)
+    so that clustering each block alone gives the events of clustering all together (see ``cut_blocks``)."""
     t_lo, t_hi = time_bounds(reports, profile)
+    return [b.tolist() for b in cut_blocks(t_lo, t_hi, lineages(reports), profile.clustering.split_gap, parts)]
+
+
+def cut_blocks(t_lo: np.ndarray, t_hi: np.ndarray, lineage: np.ndarray, split_gap: float,
+               parts: int) -> list[np.ndarray]:
+    """Indices in up to ``parts`` blocks of similar size, cut at quiet times: where every report before the cut ends
+    ``split_gap`` before the next one starts (the sweep's own rule) and no lineage has revisions on both sides.
+    Each block lists its indices in increasing order, as the whole input has them: every tie-break inside a
+    component is decided as it would be in one piece. Blocks come in time order: every report of a block ends
+    before any report of the next one starts."""
+    n = len(t_lo)
+    if n == 0:
+        return []
     order = np.argsort(t_lo, kind="stable")
     with np.errstate(invalid="ignore"):
-        reach = np.maximum.accumulate(t_hi[order] + profile.clustering.split_gap)
+        reach = np.maximum.accumulate(t_hi[order] + split_gap)
     safe = reach[:-1] < t_lo[order][1:]  # a cut between sorted positions k and k + 1
-    lineage = lineages(reports)
     position = np.empty(n, dtype=np.int64)
     position[order] = np.arange(n)
     first = np.full(n, n, dtype=np.int64)
@@ -212,7 +268,16 @@ def independent_blocks(reports: list[Report], profile: Profile, parts: int) -> l
         cut = int(candidates[np.argmin(np.abs(candidates - target))]) + 1
         if (not cuts or cut > cuts[-1]) and 0 < cut < n:
             cuts.append(cut)
-    return [np.sort(part).tolist() for part in np.split(order, cuts) if len(part)]
+    return [np.sort(part) for part in np.split(order, cuts) if len(part)]
+
+
+def summary_blocks(keys: list[tuple[str, str]], supersedes: list[str | None], t_lo: np.ndarray, t_hi: np.ndarray,
+                   profile: Profile, parts: int) -> list[np.ndarray]:
+    """``independent_blocks`` from the reports' summaries (``ChunkSummary``) rather than the reports: indices into
+    ``keys``, block by block in time order, each in key order."""
+    order = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+    lineage = lineage_numbers([keys[i] for i in order], [supersedes[i] for i in order])
+    return [order[b] for b in cut_blocks(t_lo[order], t_hi[order], lineage, profile.clustering.split_gap, parts)]
 
 
 def cluster_components(reports: list[Report], profile: Profile, progress: Progress | None = None, *,
@@ -259,17 +324,35 @@ def build_event(members: list[Report], profile: Profile, *, links: bool = False)
     )
 
 
+def block_events(reports: list[Report], profile: Profile) -> list[list[Report]]:
+    """The events of one independent block (``cut_blocks``), in output order: exactly the groups, in the order,
+    that ``plan_events`` gives these reports within the whole batch."""
+    reports = sorted(reports, key=lambda r: r.key)
+    groups = [g for _, g in _cluster(reports, profile, None, None, labels=False)]
+    return _in_output_order(groups, profile)
+
+
+def _in_output_order(groups: list[list[Report]], profile: Profile) -> list[list[Report]]:
+    time_field = profile.runtime().time_field
+    groups.sort(key=lambda g: (_earliest(g, time_field), event_id(g)))
+    return groups
+
+
 def plan_events(records: Iterable[Any], profile: Profile, *, progress: Progress | None = None,
                 normalise_map: NormaliseMap | None = None, block_map: BlockMap | None = None,
                 parts: int = 2) -> tuple[list[list[Report]], list[Reject]]:
     """Normalise and cluster: the reports of every event, in output order (by the earliest time reported in the
     event, then id), and the rejects. Reconciling each group is then independent of every other."""
     reports, rejects = normalise_all(records, profile, progress, normalise_map=normalise_map)
-    reports.sort(key=lambda r: r.key)  # downstream order, and so every tie-break, is independent of input order
+    return plan_reports(reports, profile, progress=progress, block_map=block_map, parts=parts), rejects
+
+
+def plan_reports(reports: list[Report], profile: Profile, *, progress: Progress | None = None,
+                 block_map: BlockMap | None = None, parts: int = 2) -> list[list[Report]]:
+    """``plan_events`` of reports normalised already (and admitted: one per key)."""
+    reports = sorted(reports, key=lambda r: r.key)  # downstream order, so every tie-break, is independent of input
     groups = cluster_reports(reports, profile, progress, block_map=block_map, parts=parts)
-    time_field = next((n for n, s in profile.fields.items() if s.kind == "time"), None)
-    groups.sort(key=lambda g: (_earliest(g, time_field), event_id(g)))
-    return groups, rejects
+    return _in_output_order(groups, profile)
 
 
 def _earliest(group: list[Report], time_field: str | None) -> float:

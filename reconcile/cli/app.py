@@ -22,7 +22,8 @@ from ..models import BatchResult, Reject
 from ..pipeline import explain_pair, plan_events, reconcile_reports
 from ..profile import Profile, load_profile
 from .io import count_lines, iter_inputs
-from .parallel import ForkedBlocks, ProcessMap
+from .parallel import ProcessMap
+from .sharded import gather, write_sharded
 from .stream import write_stream
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -134,19 +135,27 @@ def batch(
     lines = count_lines(inputs)
     bar, advance = _progress(lines, quiet)
     parallel = workers > 1 and (lines is None or lines >= PARALLEL_FROM)
-    with (_input_errors(), (ProcessMap(prof, profile, workers) if parallel else nullcontext()) as pool, bar,
-          _no_cycle_collection()):
-        groups, rejects = plan_events(iter_inputs(inputs, defer=parallel), prof, progress=advance,
-                                      normalise_map=pool, block_map=ForkedBlocks(workers) if parallel else None,
-                                      parts=workers)
-    target = output.open("wb") if output else None
-    try:
-        with _no_cycle_collection():
-            tally = write_stream(groups, rejects, prof, target or sys.stdout.buffer, fmt=fmt.value, links=links,
-                                 workers=workers)
-    finally:
-        if target is not None:
-            target.close()
+    with bar:
+        if parallel:  # normalised in a pool, then clustered and written block by block (cli/sharded.py)
+            with _input_errors(), ProcessMap(prof, profile, workers, packed=True) as pool, _no_cycle_collection():
+                sharded = gather(iter_inputs(inputs, defer=True), prof, pool, progress=advance)
+            rejects = sharded.rejects
+        else:
+            with _input_errors(), _no_cycle_collection():
+                groups, rejects = plan_events(iter_inputs(inputs), prof, progress=advance)
+        target = output.open("wb") if output else None
+        try:
+            with _no_cycle_collection():
+                if parallel:
+                    tally = write_sharded(sharded, target or sys.stdout.buffer, fmt=fmt.value, links=links,
+                                          workers=workers, progress=advance,
+                                          scratch=output.resolve().parent if output else None)
+                else:
+                    tally = write_stream(groups, rejects, prof, target or sys.stdout.buffer, fmt=fmt.value,
+                                         links=links, workers=workers)
+        finally:
+            if target is not None:
+                target.close()
     if not quiet:
         _print_summary(tally.as_dict(), rejects, str(output) if output else None)
     if strict and rejects:

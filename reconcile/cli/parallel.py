@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
 from ..models import Report
-from ..pipeline import Chunk, ChunkResult, cluster_indices, normalise_chunk
+from ..pipeline import Chunk, ChunkResult, ChunkSummary, cluster_indices, normalise_chunk, summarise_chunk
 from ..profile import Profile, load_profile
 
 _PROFILE: Profile | None = None
@@ -37,12 +39,21 @@ def _work(chunk: Chunk) -> ChunkResult:
     return normalise_chunk(chunk, _PROFILE)
 
 
+def _work_packed(chunk: Chunk) -> tuple[bytes, ChunkSummary]:
+    """The chunk's result serialised, with its summary: the receiving process need not rebuild the reports."""
+    assert _PROFILE is not None
+    result = normalise_chunk(chunk, _PROFILE)
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), summarise_chunk(result, _PROFILE)
+
+
 class ProcessMap:
     """A ``normalise_map`` for ``plan_events`` backed by a process pool; use as a context manager."""
 
-    def __init__(self, profile: Profile, source: str, workers: int) -> None:
-        """``profile`` as loaded here; ``source`` the name or path it was loaded from (for spawned workers)."""
+    def __init__(self, profile: Profile, source: str, workers: int, *, packed: bool = False) -> None:
+        """``profile`` as loaded here; ``source`` the name or path it was loaded from (for spawned workers).
+        ``packed``: each chunk comes back as ``(pickled ChunkResult, ChunkSummary)`` (see ``sharded``)."""
         global _PROFILE
+        self.task = _work_packed if packed else _work
         fork = "fork" in multiprocessing.get_all_start_methods()
         _PROFILE = profile
         self.workers = workers
@@ -52,10 +63,10 @@ class ProcessMap:
         for future in [self.pool.submit(_ready) for _ in range(workers)]:
             future.result()
 
-    def __call__(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
-        pending: deque[Future[ChunkResult]] = deque()
+    def __call__(self, chunks: Iterable[Chunk]) -> Iterator[Any]:
+        pending: deque[Future[Any]] = deque()
         for chunk in chunks:
-            pending.append(self.pool.submit(_work, chunk))
+            pending.append(self.pool.submit(self.task, chunk))
             if len(pending) >= 3 * self.workers:
                 yield pending.popleft().result()
         while pending:

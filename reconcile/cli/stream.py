@@ -38,20 +38,27 @@ def _dumps(obj: Any) -> bytes:
 def _render(span: tuple[int, int]) -> tuple[list[bytes], Tally]:
     """Build and serialise the events of groups[start:end] (in a worker, or here)."""
     assert _PROFILE is not None
+    return render_groups(_GROUPS[span[0]:span[1]], _PROFILE, fmt=_FORMAT, links=_LINKS)
+
+
+def render_groups(groups: list[list[Report]], profile: Profile, *, fmt: str,
+                  links: bool = False) -> tuple[list[bytes], Tally]:
+    """Build the events of ``groups`` and serialise each in ``fmt`` (GeoJSON leaves out events without a
+    position); with the counts for the summary."""
     tally = Tally()
     out: list[bytes] = []
-    for group in _GROUPS[span[0]:span[1]]:
-        event = build_event(group, _PROFILE, links=_LINKS)
+    for group in groups:
+        event = build_event(group, profile, links=links)
         tally.add_event(event)
-        if _FORMAT == "json":
-            out.append(_dumps(event_dict(event, _PROFILE)))
-        elif _FORMAT == "geojson":
-            feature = geojson_feature(event, _PROFILE)
+        if fmt == "json":
+            out.append(_dumps(event_dict(event, profile)))
+        elif fmt == "geojson":
+            feature = geojson_feature(event, profile)
             if feature is not None:
                 out.append(_dumps(feature))
         else:
             buf = io.StringIO()
-            csv.writer(buf).writerow(csv_row(event, _PROFILE))
+            csv.writer(buf).writerow(csv_row(event, profile))
             out.append(buf.getvalue().encode())
     return out, tally
 
@@ -73,30 +80,36 @@ def render(groups: list[list[Report]], profile: Profile, *, fmt: str, links: boo
         _GROUPS, _PROFILE = [], None
 
 
+SEPARATOR = {"json": b",\n", "geojson": b",\n", "csv": b""}  # between two serialised events
+
+
+def stream_head(profile: Profile, fmt: str) -> bytes:
+    return {"json": b'{"profile":' + _dumps(profile.name) + b',"events":[',
+            "geojson": b'{"type":"FeatureCollection","features":[',
+            "csv": _csv_line(csv_header(profile))}[fmt]
+
+
+def stream_tail(rejects: list[Reject], tally: Tally, fmt: str) -> bytes:
+    if fmt == "json":
+        return (b'],\n"rejects":[' + b",\n".join(_dumps(r.model_dump()) for r in rejects)
+                + b'],\n"summary":' + _dumps(tally.as_dict()) + b"}\n")
+    return b"]}\n" if fmt == "geojson" else b""
+
+
 def write_stream(groups: list[list[Report]], rejects: list[Reject], profile: Profile, out: IO[bytes], *,
                  fmt: str, links: bool = False, workers: int = 1) -> Tally:
     """Write the whole result in ``fmt`` (json, csv, geojson); returns the counts for the summary."""
     tally = Tally()
     tally.rejects = len(rejects)
-    head = {"json": b'{"profile":' + _dumps(profile.name) + b',"events":[',
-            "geojson": b'{"type":"FeatureCollection","features":[',
-            "csv": _csv_line(csv_header(profile))}[fmt]
-    out.write(head)
+    out.write(stream_head(profile, fmt))
     first = True
     for blobs, counts in render(groups, profile, fmt=fmt, links=links, workers=workers):
         tally.merge(counts)
         if not blobs:
             continue
-        if fmt == "csv":
-            out.write(b"".join(blobs))
-            continue
-        out.write((b"" if first else b",\n") + b",\n".join(blobs))
+        out.write((b"" if first else SEPARATOR[fmt]) + SEPARATOR[fmt].join(blobs))
         first = False
-    if fmt == "json":
-        out.write(b'],\n"rejects":[' + b",\n".join(_dumps(r.model_dump()) for r in rejects)
-                  + b'],\n"summary":' + _dumps(tally.as_dict()) + b"}\n")
-    elif fmt == "geojson":
-        out.write(b"]}\n")
+    out.write(stream_tail(rejects, tally, fmt))
     return tally
 
 

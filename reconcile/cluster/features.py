@@ -44,7 +44,13 @@ class Features:
 def lineages(reports: list[Report]) -> np.ndarray:
     """Group each report with the revisions that supersede it (same source, ``supersedes`` naming an id of that
     source present in the input). Returns one lineage number per report."""
-    parent = list(range(len(reports)))
+    return lineage_numbers([r.key for r in reports], [r.supersedes for r in reports])
+
+
+def lineage_numbers(keys: list[tuple[str, str]], supersedes: list[str | None]) -> np.ndarray:
+    """``lineages`` from each report's (source, id) and the id it supersedes, if any: the lowest index of its
+    lineage, per report."""
+    parent = list(range(len(keys)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -52,14 +58,14 @@ def lineages(reports: list[Report]) -> np.ndarray:
             i = parent[i]
         return i
 
-    by_key = {r.key: i for i, r in enumerate(reports)}
-    for i, r in enumerate(reports):
-        if r.supersedes is not None:
-            j = by_key.get((r.source, r.supersedes))
+    by_key = {k: i for i, k in enumerate(keys)}
+    for i, (key, old) in enumerate(zip(keys, supersedes, strict=True)):
+        if old is not None:
+            j = by_key.get((key[0], old))
             if j is not None and j != i:
                 a, b = find(i), find(j)
                 parent[max(a, b)] = min(a, b)
-    return np.fromiter((find(i) for i in range(len(reports))), dtype=np.int64, count=len(reports))
+    return np.fromiter((find(i) for i in range(len(keys))), dtype=np.int64, count=len(keys))
 
 
 def time_bounds(reports: list[Report], profile: Profile) -> tuple[np.ndarray, np.ndarray]:

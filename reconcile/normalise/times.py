@@ -143,11 +143,16 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     except ValueError as exc:  # the shape of a date, not a date: 2022-02-30, 25:00
         return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
 
-    text = _ALTERNATE.sub(" ", text)  # "(2307 GMT Tuesday)": the same instant written another way
+    # each rewrite runs only where its marker can be in the text
+    if "(" in text:
+        text = _ALTERNATE.sub(" ", text)  # "(2307 GMT Tuesday)": the same instant written another way
     text = _MILITARY.sub(_military, text)
     if not text.isascii():
         text = _ERA.sub(lambda m: f"{_ERAS[m.group(1)] + (1 if m.group(2) == '元' else int(m.group(2)))}年", text)
-    text = _DAYPART.sub(lambda m: f"{m.group(1)} {'AM' if m.group(2).lower().endswith('morning') else 'PM'}", text)
+    lower = text.lower()
+    if "in the" in lower or "at night" in lower:
+        text = _DAYPART.sub(lambda m: f"{m.group(1)} {'AM' if m.group(2).lower().endswith('morning') else 'PM'}",
+                            text)
     text, hedges = _AROUND.subn(" ", text)
     hedged = hedges > 0
     tz_name = zone_name
@@ -328,16 +333,24 @@ def parse_instant(raw: str, *, zone_name: str) -> float | FieldProblem:
     return parsed.best if parsed.rule.startswith("date") else parsed.lo
 
 
-@lru_cache(maxsize=1 << 16)  # a batch writes each report's time three times, and events share minutes
 def format_instant(t: float, *, precise: bool = False) -> str:
-    """An instant as ISO 8601 UTC with a Z, to the second (naive arithmetic + isoformat: 4x strftime's speed,
-    which counts when a million reports are written); ``precise``: to the hundredth where it has a fraction."""
+    """An instant as ISO 8601 UTC with a Z, to the second; ``precise``: to the hundredth where it has a fraction.
+    A batch writes millions of them, nearly all different, but only a few per minute: the minute's text is
+    cached, the seconds are appended."""
     if precise:
         hundredths = round(t * 100)
         if hundredths % 100:
-            text = (_EPOCH + timedelta(seconds=hundredths // 100)).isoformat()
-            return f"{text}.{hundredths % 100:02d}Z"
-    return (_EPOCH + timedelta(seconds=round(t))).isoformat() + "Z"
+            minute, second = divmod(hundredths // 100, 60)
+            return f"{_minute_text(minute)}:{second:02d}.{hundredths % 100:02d}Z"
+    minute, second = divmod(round(t), 60)
+    return f"{_minute_text(minute)}:{second:02d}Z"
+
+
+@lru_cache(maxsize=1 << 16)
+def _minute_text(minute: int) -> str:
+    """"2022-01-04T22:47" for the minute that many minutes after the epoch (naive arithmetic and isoformat: four
+    times strftime's speed)."""
+    return (_EPOCH + timedelta(minutes=minute)).isoformat()[:16]
 
 
 def format_local(t: float, zone_name: str) -> str:

@@ -1,0 +1,203 @@
+"""Large batches end to end in blocks: each block clustered, built and serialised in one worker process.
+
+The normalising workers send back each chunk's reports serialised (pickled) with a summary of them: keys,
+revision links and the interval the sweep places each on (``ChunkSummary``). That is all it takes to cut the batch
+at quiet times into blocks that share no candidate pair and no revision (``summary_blocks``), so this process never
+rebuilds a million reports: workers forked afterwards inherit the serialised chunks, each loads the reports of its
+block only, clusters them (``block_events``), builds and serialises their events into a file of its own, and this
+process joins the files in block order. Blocks come in time order, so their events do too: the output is byte for
+byte that of normalising, clustering and writing in one piece (tested).
+
+When there is no fork (Windows, macOS's default) or the batch does not divide, the reports are loaded here and
+the batch takes the one-piece path (``plan_reports``, ``write_stream``).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from ..export import Tally
+from ..models import Reject, Report
+from ..pipeline import (
+    PARALLEL_BLOCKS,
+    ChunkSummary,
+    Ledger,
+    Progress,
+    block_events,
+    mapped_chunks,
+    plan_reports,
+    record_of,
+    summary_blocks,
+)
+from ..profile import Profile
+from .parallel import ForkedBlocks
+from .stream import CHUNK, SEPARATOR, render_groups, stream_head, stream_tail, write_stream
+
+Packed = tuple[bytes, ChunkSummary]
+
+
+@dataclass
+class ShardedBatch:
+    """A normalised batch held as its workers sent it: serialised chunks, and per admitted report (in input order)
+    its chunk, position, key, revision link and sweep interval."""
+
+    profile: Profile
+    blobs: list[bytes] = field(default_factory=list)
+    chunk_of: list[int] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    keys: list[tuple[str, str]] = field(default_factory=list)
+    supersedes: list[str | None] = field(default_factory=list)
+    t_lo: list[np.ndarray] = field(default_factory=list)
+    t_hi: list[np.ndarray] = field(default_factory=list)
+    ledger: Ledger = field(default_factory=Ledger)
+
+    @property
+    def rejects(self) -> list[Reject]:
+        return self.ledger.rejects
+
+    def add(self, records: dict[int, Any], blob: bytes, summary: ChunkSummary) -> int:
+        """Take one chunk's result; returns the number of records it held."""
+        c = len(self.blobs)
+        self.blobs.append(blob)
+        admitted = np.zeros(len(summary.positions), dtype=bool)
+        rejects = iter(summary.rejects)
+        pending = next(rejects, None)
+        for k, position in enumerate(summary.positions):  # in input order: rejects and reports interleaved
+            while pending is not None and pending[0] < position:
+                self.ledger.rejects.append(pending[1])
+                pending = next(rejects, None)
+            key = summary.keys[k]
+            origin, line = summary.origins[k]
+            if self.ledger.admit(key, origin, line, summary.digests[k], record_of(records, position)):
+                admitted[k] = True
+                self.chunk_of.append(c)
+                self.positions.append(position)
+                self.keys.append(key)
+                self.supersedes.append(summary.supersedes[k])
+        while pending is not None:
+            self.ledger.rejects.append(pending[1])
+            pending = next(rejects, None)
+        self.t_lo.append(summary.t_lo[admitted])
+        self.t_hi.append(summary.t_hi[admitted])
+        return len(summary.positions) + len(summary.rejects)
+
+    def blocks(self, parts: int) -> list[np.ndarray]:
+        if not self.keys:
+            return []
+        return summary_blocks(self.keys, self.supersedes, np.concatenate(self.t_lo), np.concatenate(self.t_hi),
+                              self.profile, parts)
+
+    def reports(self, indices: Iterable[int] | None = None) -> list[Report]:
+        """The admitted reports (those ``indices`` name, or all, in input order), loaded from their chunks."""
+        wanted: dict[int, set[int]] = {}
+        for i in range(len(self.keys)) if indices is None else indices:
+            wanted.setdefault(self.chunk_of[i], set()).add(self.positions[i])
+        out: list[Report] = []
+        for c in sorted(wanted):
+            ps = wanted[c]
+            out.extend(r for p, r, _ in pickle.loads(self.blobs[c]) if p in ps and isinstance(r, Report))
+        return out
+
+
+def gather(records: Iterable[Any], profile: Profile, normalise_map: Callable[[Iterable[Any]], Iterable[Packed]],
+           progress: Progress | None = None) -> ShardedBatch:
+    """Normalise ``records`` through ``normalise_map`` (``ProcessMap(packed=True)``) into a ``ShardedBatch``."""
+    batch = ShardedBatch(profile)
+    for chunk, (blob, summary) in mapped_chunks(records, normalise_map):
+        n = batch.add(chunk, blob, summary)
+        if progress is not None:
+            progress("normalise", n)
+    return batch
+
+
+def write_sharded(batch: ShardedBatch, out: IO[bytes], *, fmt: str, links: bool = False, workers: int = 2,
+                  progress: Progress | None = None, scratch: Path | None = None) -> Tally:
+    """Cluster, build and write ``batch``: block by block in forked workers when it is large and divides, else in
+    one piece. ``scratch``: where the blocks' files go (default: the system's temporary directory)."""
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    blocks = batch.blocks(workers) if fork and workers > 1 and len(batch.keys) >= PARALLEL_BLOCKS else []
+    if len(blocks) < 2:
+        reports = batch.reports()
+        batch.blobs.clear()
+        groups = plan_reports(reports, batch.profile, progress=progress, block_map=ForkedBlocks(workers),
+                              parts=workers)
+        return write_stream(groups, batch.rejects, batch.profile, out, fmt=fmt, links=links, workers=workers)
+    tally = Tally()
+    tally.rejects = len(batch.rejects)
+    out.write(stream_head(batch.profile, fmt))
+    with tempfile.TemporaryDirectory(prefix="reconcile-", dir=scratch) as tmp:
+        first = True
+        for path, written, counts in _run_blocks(batch, blocks, fmt, links, workers, Path(tmp), progress):
+            tally.merge(counts)
+            if written:
+                if not first:
+                    out.write(SEPARATOR[fmt])
+                with open(path, "rb") as part:
+                    shutil.copyfileobj(part, out, 1 << 22)
+                first = False
+            os.unlink(path)
+    out.write(stream_tail(batch.rejects, tally, fmt))
+    return tally
+
+
+# --- the block workers: forked after normalisation, they inherit the batch instead of receiving it ---
+
+_JOB: tuple[ShardedBatch, list[np.ndarray], str, bool, Path, Any] | None = None
+
+
+def _block(b: int) -> tuple[str, bool, Tally]:
+    """Load, cluster, build and serialise block ``b`` into a file of its own; progress goes up the queue."""
+    assert _JOB is not None
+    batch, blocks, fmt, links, tmp, updates = _JOB
+    gc.disable()
+    reports = batch.reports(blocks[b].tolist())
+    groups = block_events(reports, batch.profile)
+    updates.put(("cluster", len(reports)))
+    path = tmp / f"block-{b:04d}"
+    tally = Tally()
+    written = False
+    with open(path, "wb") as fh:
+        for start in range(0, len(groups), CHUNK):
+            part = groups[start:start + CHUNK]
+            blobs, counts = render_groups(part, batch.profile, fmt=fmt, links=links)
+            tally.merge(counts)
+            if blobs:
+                fh.write((SEPARATOR[fmt] if written else b"") + SEPARATOR[fmt].join(blobs))
+                written = True
+            updates.put(("write", sum(len(g) for g in part)))
+    return str(path), written, tally
+
+
+def _run_blocks(batch: ShardedBatch, blocks: list[np.ndarray], fmt: str, links: bool, workers: int, tmp: Path,
+                progress: Progress | None) -> list[tuple[str, bool, Tally]]:
+    global _JOB
+    ctx = multiprocessing.get_context("fork")
+    updates = ctx.SimpleQueue()
+    _JOB = (batch, blocks, fmt, links, tmp, updates)
+    try:
+        with ProcessPoolExecutor(min(workers, len(blocks)), mp_context=ctx) as pool:
+            futures: list[Future[tuple[str, bool, Tally]]] = [pool.submit(_block, b) for b in range(len(blocks))]
+            pending = set(futures)
+            while pending:
+                _, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                while not updates.empty():
+                    stage, n = updates.get()
+                    if progress is not None:
+                        progress(stage, n)
+                if any(f.done() and f.exception() is not None for f in futures):
+                    break
+            return [f.result() for f in futures]
+    finally:
+        _JOB = None
