@@ -144,12 +144,35 @@ def write_sharded(batch: ShardedBatch, out: IO[bytes], *, fmt: str, links: bool 
             if written:
                 if not first:
                     out.write(SEPARATOR[fmt])
-                with open(path, "rb") as part:
-                    shutil.copyfileobj(part, out, 1 << 22)
+                _append(out, path)
                 first = False
             os.unlink(path)
     out.write(stream_tail(batch.rejects, tally, fmt))
     return tally
+
+
+def _append(out: IO[bytes], path: str) -> None:
+    """Copy a block's file to ``out``: inside the kernel when ``out`` is a file (a gigabyte in a fraction of a
+    second), else through a buffer."""
+    with open(path, "rb") as part:
+        try:
+            fd = out.fileno()
+        except (AttributeError, OSError, ValueError):  # a stream without a descriptor (a test's capture, say)
+            fd = -1
+        if fd >= 0 and hasattr(os, "sendfile"):
+            out.flush()
+            size, sent = os.fstat(part.fileno()).st_size, 0
+            try:
+                while sent < size:
+                    n = os.sendfile(fd, part.fileno(), sent, size - sent)
+                    if n == 0:
+                        break
+                    sent += n
+                return
+            except OSError:  # a descriptor sendfile cannot write to (macOS: sockets only)
+                if sent:
+                    raise
+        shutil.copyfileobj(part, out, 1 << 22)
 
 
 # --- the block workers: forked after normalisation, they inherit the batch instead of receiving it ---

@@ -143,6 +143,9 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     except ValueError as exc:  # the shape of a date, not a date: 2022-02-30, 25:00
         return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
 
+    plain = _english(text, raw, zone_name, around=around, hour_only=hour_only, zero_seconds=zero_seconds)
+    if plain is not None:
+        return plain
     # each rewrite runs only where its marker can be in the text
     if "(" in text:
         text = _ALTERNATE.sub(" ", text)  # "(2307 GMT Tuesday)": the same instant written another way
@@ -213,6 +216,16 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
                 year -= 1
             rules.append("year-from-issued")
     assert year is not None and month is not None and day is not None
+    return _interval(raw, (year, month, day, hour, minute, second), tz, rules, hedged, around=around,
+                     hour_only=hour_only, zero_seconds=zero_seconds)
+
+
+def _interval(raw: str, fields: tuple[int, int, int, int | None, int | None, float | None], tz: tzinfo,
+              rules: list[str], hedged: bool, *, around: float, hour_only: float,
+              zero_seconds: bool) -> Interval | FieldProblem:
+    """The interval a local date and time stand for, to the precision given (``rules``: how the zone was found;
+    the precision goes first, "around" last)."""
+    year, month, day, hour, minute, second = fields
     try:
         local = datetime(year, month, day, hour or 0, minute or 0, int(second or 0))
     except ValueError as exc:
@@ -233,6 +246,51 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
         lo, hi = min(lo, best - around), max(hi, best + around)
         rules.append("around")
     return Interval(lo, hi, best, "s", raw, sys.intern(";".join(rules)))
+
+
+_EN_HEDGE = r"(?:(?P<hedge>around|about|approximately|roughly)\s+)?"
+_EN_CLOCK = (r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}(?:\.\d+)?))?"
+             r"(?:\s+(?P<ap>[ap])\.?\s?m\.?)?(?:\s+(?P<zone>jst|kst|hst|pyt|utc|gmt|est|edt|pst|pdt))?")
+_EN_DATE = (r"(?P<month>(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)\s+(?P<d>\d{1,2}),?\s+"
+            r"(?P<y>\d{4})")
+_DOTTED = frozenset(("jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec."))
+_EN_FORMS = (  # "around 8:07 a.m. KST on Jan. 5, 2022", "Jan. 4, 2022 3:07 p.m. HST", "January 5, 2022"
+    re.compile(_EN_HEDGE + _EN_CLOCK + r"(?:\s+on)?,?\s+" + _EN_DATE, re.I),
+    re.compile(_EN_HEDGE + _EN_DATE + r",?\s+(?:at\s+)?" + _EN_CLOCK, re.I),
+    re.compile(_EN_DATE, re.I),
+)
+
+
+def _english(text: str, raw: str, zone_name: str, *, around: float, hour_only: float,
+             zero_seconds: bool) -> Interval | FieldProblem | None:
+    """The common English forms read directly, exactly as the general path reads them (tested against it) in a
+    fifth of the time; None for anything else."""
+    if not text.isascii():
+        return None
+    for form in _EN_FORMS:
+        m = form.fullmatch(text)
+        if m:
+            break
+    else:
+        return None
+    g = m.groupdict()
+    if g["month"].endswith(".") and g["month"].lower() not in _DOTTED:
+        return None  # "May.", "January.": the general path reads only abbreviations with a dot
+    hour = minute = None
+    second: float | None = None
+    if g.get("h") is not None:
+        hour, minute = int(g["h"]), int(g["mi"])
+        second = float(g["s"]) if g["s"] else None
+        if g["ap"]:
+            if not 1 <= hour <= 12:
+                return None  # "13:00 p.m.": the general path says what is wrong
+            hour = hour % 12 + (12 if g["ap"].lower() == "p" else 0)
+    zone_word = g.get("zone")
+    tz_name = ZONE_WORDS[zone_word.lower()] if zone_word else zone_name
+    rules = [f"zone:{tz_name}" if zone_word else f"zone:source={tz_name}"]
+    fields = (int(g["y"]), _MON[g["mon"].lower()], int(g["d"]), hour, minute, second)
+    return _interval(raw, fields, zone(tz_name), rules, g.get("hedge") is not None, around=around,
+                     hour_only=hour_only, zero_seconds=zero_seconds)
 
 
 _Fields = tuple[int | None, int | None, int | None, int | None, int | None, float | None, tzinfo | None]

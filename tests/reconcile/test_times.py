@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reconcile.errors import FieldProblem
 from reconcile.models import Interval
@@ -237,3 +239,56 @@ def test_more_ways_agencies_write_a_time(raw, start_utc, precision):
     assert isinstance(result, Interval), result
     assert format_instant(result.lo) == start_utc
     assert result.rule.split(";")[0] == precision
+
+
+# --- the direct reading of common English forms is the general reading, faster ---
+
+_HEDGES = st.sampled_from(["", "", "", "around ", "About ", "approximately ", "roughly ", "early ", "approx. "])
+_MONTH_WORDS = st.sampled_from(["Jan.", "Jan", "January", "Feb.", "March", "Mar.", "May", "May.", "June", "Jun.",
+                                "Sept.", "Sep.", "September", "Oct", "Nov.", "Dec.", "DEC.", "january", "Janx",
+                                "August."])
+_ZONES = st.sampled_from(["", " KST", " JST", " HST", " kst", " UTC", " GMT", " PYT", " EST", " local time",
+                          " UTC+9", " Korea time", "", " KST", " JST"])
+
+
+@st.composite
+def english_times(draw):
+    hour = draw(st.integers(0, 23) | st.integers(0, 25))  # mostly real clock times, some not
+    minute = draw(st.integers(0, 59) | st.integers(0, 61))
+    clock = f"{hour}:{minute:02d}" + draw(st.sampled_from(["", ":00", ":30", ":07.5"]))
+    clock += draw(st.sampled_from(["", " a.m.", " p.m.", " AM", " pm", " a. m.", "am", " A.M."]))
+    clock += draw(_ZONES)
+    date = f"{draw(_MONTH_WORDS)} {draw(st.integers(0, 32))}{draw(st.sampled_from([', ', ' ', ',']))}"
+    date += str(draw(st.integers(1990, 2030)))
+    hedge = draw(_HEDGES)
+    shape = draw(st.sampled_from(["clock-date", "date-clock", "date"]))
+    if shape == "date":
+        return hedge + date
+    if shape == "clock-date":
+        return hedge + clock + draw(st.sampled_from([" on ", " ", ", "])) + date
+    return hedge + date + draw(st.sampled_from([" ", " at ", ", "])) + clock
+
+
+@settings(max_examples=1500, deadline=None)
+@given(raw=english_times(), zone=st.sampled_from(["Asia/Tokyo", "Asia/Seoul", "Pacific/Honolulu", "UTC"]),
+       zero=st.booleans())
+def test_the_direct_english_reading_is_the_general_one(raw, zone, zero):
+    from reconcile.normalise import times
+
+    fast = times.parse_time.__wrapped__(raw, zone_name=zone, ref=1.6e9, zero_seconds=zero)
+    real = times._english
+    times._english = lambda *a, **k: None
+    try:
+        slow = times.parse_time.__wrapped__(raw, zone_name=zone, ref=1.6e9, zero_seconds=zero)
+    finally:
+        times._english = real
+    assert fast == slow
+
+
+@pytest.mark.parametrize("raw", ["around 8:07 a.m. KST on Jan. 5, 2022", "Jan. 4, 2022 3:07 p.m. HST",
+                                 "January 5, 2022", "8:07 a.m. JST Jan 5 2022", "Sept. 1, 2022 at 23:59:30 UTC"])
+def test_common_english_forms_take_the_direct_reading(raw):
+    from reconcile.normalise import times
+
+    assert isinstance(times._english(raw, raw, "Asia/Tokyo", around=300.0, hour_only=1800.0, zero_seconds=False),
+                      Interval)
