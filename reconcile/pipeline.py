@@ -200,34 +200,10 @@ def event_id(reports: Iterable[Report]) -> str:
     return "E-" + hashlib.sha1(f"{first[0]}\x1f{first[1]}".encode()).hexdigest()[:12]
 
 
-BlockMap = Callable[[list[Report], list[list[int]], Profile], Iterable[list[list[int]]]]
-PARALLEL_BLOCKS = 100_000  # fewer reports than this are clustered in one piece
-
-
 def cluster_reports(reports: list[Report], profile: Profile, progress: Progress | None = None, *,
-                    constraints: Constraints | None = None, block_map: BlockMap | None = None,
-                    parts: int = 2) -> list[list[Report]]:
-    """Group normalised reports into events (lists of reports), under an analyst's ``constraints`` if any.
-    ``block_map`` maps ``cluster_indices`` over independent blocks of report indices (``independent_blocks``), in
-    worker processes, say: the result is the same as clustering them all at once."""
-    if block_map is not None and not constraints and len(reports) >= PARALLEL_BLOCKS:
-        blocks = independent_blocks(reports, profile, parts)
-        if len(blocks) > 1:
-            groups = [g for result in block_map(reports, blocks, profile) for g in result]
-            if progress is not None:
-                progress("cluster", len(reports))
-            return [[reports[i] for i in g] for g in groups]
+                    constraints: Constraints | None = None) -> list[list[Report]]:
+    """Group normalised reports into events (lists of reports), under an analyst's ``constraints`` if any."""
     return [g for _, g in _cluster(reports, profile, progress, constraints, labels=False)]
-
-
-def cluster_indices(reports: list[Report], block: list[int], profile: Profile) -> list[list[int]]:
-    """The events of the reports ``block`` indexes (a block of ``independent_blocks``), as lists of those indices."""
-    members = [reports[i] for i in block]
-    if not members:
-        return []
-    feats = build_features(members, profile)
-    a, b, w = scored_edges(feats, comparators(profile), profile)
-    return [[block[k] for k in g] for g in cluster(feats, a, b, w, profile)]
 
 
 def independent_blocks(reports: list[Report], profile: Profile, parts: int) -> list[list[int]]:
@@ -342,20 +318,17 @@ def _in_output_order(groups: list[list[Report]], profile: Profile) -> list[list[
 
 
 def plan_events(records: Iterable[Any], profile: Profile, *, progress: Progress | None = None,
-                normalise_map: NormaliseMap | None = None, block_map: BlockMap | None = None,
-                parts: int = 2) -> tuple[list[list[Report]], list[Reject]]:
+                normalise_map: NormaliseMap | None = None) -> tuple[list[list[Report]], list[Reject]]:
     """Normalise and cluster: the reports of every event, in output order (by the earliest time reported in the
     event, then id), and the rejects. Reconciling each group is then independent of every other."""
     reports, rejects = normalise_all(records, profile, progress, normalise_map=normalise_map)
-    return plan_reports(reports, profile, progress=progress, block_map=block_map, parts=parts), rejects
+    return plan_reports(reports, profile, progress=progress), rejects
 
 
-def plan_reports(reports: list[Report], profile: Profile, *, progress: Progress | None = None,
-                 block_map: BlockMap | None = None, parts: int = 2) -> list[list[Report]]:
+def plan_reports(reports: list[Report], profile: Profile, *, progress: Progress | None = None) -> list[list[Report]]:
     """``plan_events`` of reports normalised already (and admitted: one per key)."""
     reports = sorted(reports, key=lambda r: r.key)  # downstream order, so every tie-break, is independent of input
-    groups = cluster_reports(reports, profile, progress, block_map=block_map, parts=parts)
-    return _in_output_order(groups, profile)
+    return _in_output_order(cluster_reports(reports, profile, progress), profile)
 
 
 def _earliest(group: list[Report], time_field: str | None) -> float:

@@ -1,4 +1,4 @@
-"""Normalisation and clustering in worker processes, for large archives.
+"""Normalisation in worker processes, for large archives.
 
 The core stays pure (``normalise_chunk`` is a function of a chunk and a profile); this module owns the
 processes. Each worker loads the profile once and runs without the cyclic collector (what it builds is acyclic
@@ -16,8 +16,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
-from ..models import Report
-from ..pipeline import Chunk, ChunkResult, ChunkSummary, cluster_indices, normalise_chunk, summarise_chunk
+from ..pipeline import Chunk, ChunkResult, ChunkSummary, normalise_chunk, summarise_chunk
 from ..profile import Profile, load_profile
 
 _PROFILE: Profile | None = None
@@ -77,39 +76,3 @@ class ProcessMap:
 
     def __exit__(self, *exc: object) -> None:
         self.pool.shutdown(cancel_futures=True)
-
-
-# --- clustering independent blocks in forked processes (``cluster_reports(block_map=...)``) ---
-
-_BLOCK_INPUT: tuple[list[Report], Profile] | None = None
-
-
-def _cluster_block(block: list[int]) -> list[list[int]]:
-    assert _BLOCK_INPUT is not None
-    reports, profile = _BLOCK_INPUT
-    gc.disable()
-    return cluster_indices(reports, block, profile)
-
-
-class ForkedBlocks:
-    """A ``block_map`` for ``cluster_reports``: each block clustered in a forked process, which inherits the reports
-    rather than receiving them (only lists of indices cross between processes). Without ``fork`` (Windows, macOS's
-    default) the blocks are clustered here, one after the other."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-
-    def __call__(self, reports: list[Report], blocks: list[list[int]],
-                 profile: Profile) -> Iterator[list[list[int]]]:
-        global _BLOCK_INPUT
-        if self.workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            for block in blocks:
-                yield cluster_indices(reports, block, profile)
-            return
-        _BLOCK_INPUT = (reports, profile)
-        try:
-            with ProcessPoolExecutor(min(self.workers, len(blocks)),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                yield from pool.map(_cluster_block, blocks)
-        finally:
-            _BLOCK_INPUT = None

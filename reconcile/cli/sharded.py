@@ -31,7 +31,6 @@ import numpy as np
 from ..export import Tally
 from ..models import Reject, Report
 from ..pipeline import (
-    PARALLEL_BLOCKS,
     ChunkSummary,
     Ledger,
     Progress,
@@ -42,10 +41,10 @@ from ..pipeline import (
     summary_blocks,
 )
 from ..profile import Profile
-from .parallel import ForkedBlocks
 from .stream import CHUNK, SEPARATOR, render_groups, stream_head, stream_tail, write_stream
 
 Packed = tuple[bytes, ChunkSummary]
+BLOCKS_FROM = 10_000  # reports from which a batch is written block by block (measured: 25k reports 2.5 -> 1.8 s)
 
 
 @dataclass
@@ -127,12 +126,11 @@ def write_sharded(batch: ShardedBatch, out: IO[bytes], *, fmt: str, links: bool 
     """Cluster, build and write ``batch``: block by block in forked workers when it is large and divides, else in
     one piece. ``scratch``: where the blocks' files go (default: the system's temporary directory)."""
     fork = "fork" in multiprocessing.get_all_start_methods()
-    blocks = batch.blocks(workers) if fork and workers > 1 and len(batch.keys) >= PARALLEL_BLOCKS else []
+    blocks = batch.blocks(workers) if fork and workers > 1 and len(batch.keys) >= BLOCKS_FROM else []
     if len(blocks) < 2:
         reports = batch.reports()
         batch.blobs.clear()
-        groups = plan_reports(reports, batch.profile, progress=progress, block_map=ForkedBlocks(workers),
-                              parts=workers)
+        groups = plan_reports(reports, batch.profile, progress=progress)
         return write_stream(groups, batch.rejects, batch.profile, out, fmt=fmt, links=links, workers=workers)
     tally = Tally()
     tally.rejects = len(batch.rejects)

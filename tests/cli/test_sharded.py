@@ -1,6 +1,6 @@
 """Large batches block by block (``cli/sharded.py``): chunks come back serialised with a summary, the batch is cut
 into independent blocks from the summaries alone, and each block is loaded, clustered, built and written in a
-worker of its own. Forced on for small archives here (a batch does it from 100,000 reports), the document written
+worker of its own. Forced on for small archives here (a batch does it from 10,000 reports), the document written
 is byte for byte the one-process document, in every format, whatever the input order."""
 
 from __future__ import annotations
@@ -49,11 +49,11 @@ def archive(tmp_path_factory) -> Path:
 
 
 def _run(runner: CliRunner, monkeypatch, inputs: list[Path], out: Path | None, *, workers: int, fmt: str = "json",
-         blocks: bool = True, extra: tuple[str, ...] = ()) -> bytes:
+         extra: tuple[str, ...] = ()) -> bytes:
     monkeypatch.setattr(cli_app, "PARALLEL_FROM", 0)
     monkeypatch.setattr(stream, "PARALLEL_FROM", 0)
     monkeypatch.setattr(pipeline, "CHUNK", 250)  # several chunks per worker
-    monkeypatch.setattr(sharded, "PARALLEL_BLOCKS", 0 if blocks else 10**9)
+    monkeypatch.setattr(sharded, "BLOCKS_FROM", 0)
     args = ["batch", *map(str, inputs), "--format", fmt, "-q", "--workers", str(workers), *extra]
     result = runner.invoke(app, args + (["-o", str(out)] if out else []))
     assert result.exit_code == 0, result.output

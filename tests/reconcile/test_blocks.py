@@ -1,9 +1,11 @@
-"""Clustering in independent blocks (``independent_blocks``, ``cluster_reports(block_map=...)``): blocks are cut
-only at quiet times that no candidate pair and no revision crosses, so clustering block by block, in forked
-processes or here, gives exactly the events of clustering everything at once."""
+"""Clustering in independent blocks (``independent_blocks``, ``summary_blocks``, ``block_events``): blocks are cut
+only at quiet times that no candidate pair and no revision crosses, so clustering block by block gives exactly
+the events of clustering everything at once, in the same order (``reconcile batch`` does it in worker processes,
+see tests/cli/test_sharded.py)."""
 
 from __future__ import annotations
 
+import random
 import sys
 from pathlib import Path
 
@@ -12,11 +14,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconcile import load_profile, pipeline
-from reconcile.cli.parallel import ForkedBlocks
+from reconcile import load_profile
 from reconcile.cluster.features import time_bounds
 from reconcile.formats import read_records
-from reconcile.pipeline import cluster_reports, independent_blocks, normalise_all
+from reconcile.pipeline import (
+    block_events,
+    cluster_reports,
+    independent_blocks,
+    normalise_all,
+    plan_reports,
+    summary_blocks,
+)
 from tests.strategies import archives
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,35 +79,38 @@ def _check_blocks(reports, profile, blocks):
         assert j is None or where[i] == where[j]
 
 
-@pytest.fixture
-def blocks_always(monkeypatch):
-    """Blocks from any size on (a batch uses them from 100,000 reports)."""
-    monkeypatch.setattr(pipeline, "PARALLEL_BLOCKS", 0)
+def _by_blocks(reports, profile, blocks):
+    """The batch's events block by block, concatenated in block order."""
+    return [g for b in blocks for g in block_events([reports[i] for i in b], profile)]
 
 
-class Counting(ForkedBlocks):
-    """A block map that says how many blocks it was given."""
-
-    seen = 0
-
-    def __call__(self, reports, blocks, profile):
-        Counting.seen = len(blocks)
-        return super().__call__(reports, blocks, profile)
+def _keys(groups):
+    return [sorted(r.key for r in g) for g in groups]
 
 
 @pytest.mark.parametrize("data", ["launches", "quakes"])
 @pytest.mark.parametrize("parts", [2, 3, 7])
-def test_blocks_are_independent_and_cluster_to_the_same_events(data, parts, request, blocks_always):
+def test_blocks_are_independent_and_cluster_to_the_same_events(data, parts, request):
     profile, reports = request.getfixturevalue(data)
     blocks = independent_blocks(reports, profile, parts)
     assert len(blocks) == parts  # these archives have quiet times enough
     assert max(map(len, blocks)) < 2 * len(reports) / parts  # of similar sizes
     _check_blocks(reports, profile, blocks)
-    whole = _events(cluster_reports(reports, profile))
-    for workers in (1, 2):  # here, and in forked processes
-        Counting.seen = 0
-        assert _events(cluster_reports(reports, profile, block_map=Counting(workers), parts=parts)) == whole
-        assert Counting.seen == parts
+    whole = plan_reports(reports, profile)
+    assert _keys(_by_blocks(reports, profile, blocks)) == _keys(whole)  # the same events, in the same order
+
+
+@pytest.mark.parametrize("data", ["launches", "quakes"])
+def test_blocks_from_summaries_are_the_blocks_of_the_reports(data, request):
+    """``summary_blocks`` sees only keys, revision links and sweep intervals, in input order (shuffled here): its
+    blocks hold the same reports as ``independent_blocks`` over the reports in key order."""
+    profile, reports = request.getfixturevalue(data)
+    shuffled = reports[:]
+    random.Random(3).shuffle(shuffled)
+    lo, hi = time_bounds(shuffled, profile)
+    got = summary_blocks([r.key for r in shuffled], [r.supersedes for r in shuffled], lo, hi, profile, 3)
+    want = independent_blocks(reports, profile, 3)
+    assert [{shuffled[i].key for i in b} for b in got] == [{reports[i].key for i in b} for b in want]
 
 
 def test_no_quiet_time_means_one_block():
@@ -109,10 +120,9 @@ def test_no_quiet_time_means_one_block():
     assert len(independent_blocks(reports, profile, 4)) == 1  # a minute apart each: every cut is crossed
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(archives(max_size=12), st.integers(2, 5))
-def test_blocks_of_any_archive(blocks_always, records, parts):
+def test_blocks_of_any_archive(records, parts):
     profile = load_profile("missile_launch")
     reports, _ = normalise_all(records, profile)
     reports.sort(key=lambda r: r.key)
@@ -120,5 +130,5 @@ def test_blocks_of_any_archive(blocks_always, records, parts):
         return
     blocks = independent_blocks(reports, profile, parts)
     _check_blocks(reports, profile, blocks)
-    assert _events(cluster_reports(reports, profile, block_map=ForkedBlocks(1), parts=parts)) == \
-        _events(cluster_reports(reports, profile))
+    assert _keys(_by_blocks(reports, profile, blocks)) == _keys(plan_reports(reports, profile))
+    assert _events(cluster_reports(reports, profile)) == _events(_by_blocks(reports, profile, blocks))
