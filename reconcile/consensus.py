@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from itertools import combinations
 
 from .models import ROUNDING, Conflict, ConflictValue, Consensus, Interval, Point, Report, Revision, Severity, Term
@@ -255,8 +256,10 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
         return None, None
     if len(vals) == 1 and spec.best != "preferred":  # (most fields of most events) the one value is the consensus
         r, v = vals[0]
-        return Consensus(name, True, (r.source,), best=min(max(v.best, v.lo), v.hi), low=v.lo, high=_finite(v.hi),
-                         unit=v.unit), None
+        if spec.kind == "time":  # times are all different: nothing to share
+            return Consensus(name, True, (r.source,), best=min(max(v.best, v.lo), v.hi), low=v.lo,
+                             high=_finite(v.hi), unit=v.unit), None
+        return _one_value(name, r.source, v.best, v.lo, v.hi, v.unit), None
     lo = max(v.lo for _, v in vals)
     hi = min(v.hi for _, v in vals)
     # intervals that all meet share a point (on a line, pairwise overlaps imply a common one); touching ends
@@ -300,6 +303,18 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
     cons = Consensus(name, False, sources, best=best, low=lo, high=_finite(hi), unit=unit, preferred=preferred,
                      reason=reason)
     return cons, _conflict(name, SEVERITY_NAMES[worst], disputed, spec, profile)
+
+
+# The consensus of a field one source gives: the same few figures and terms recur across thousands of events, and
+# a consensus is immutable, so one object serves them all.
+@lru_cache(maxsize=1 << 14)
+def _one_value(name: str, source: str, best: float, lo: float, hi: float, unit: str) -> Consensus:
+    return Consensus(name, True, (source,), best=min(max(best, lo), hi), low=lo, high=_finite(hi), unit=unit)
+
+
+@lru_cache(maxsize=1 << 12)
+def _one_term(name: str, source: str, code: str | None, qualifier: str | None) -> Consensus:
+    return Consensus(name, True, (source,), code=code, qualifier=qualifier)
 
 
 def _finite(x: float) -> float | None:
@@ -363,7 +378,7 @@ def _categorical(name: str, spec: FieldSpec, vals: list[tuple[Report, Term]],
                  profile: Profile) -> tuple[Consensus | None, Conflict | None]:
     if len(vals) == 1 and spec.compare:  # (most fields of most events) the one value is the consensus
         r, t = vals[0]
-        return Consensus(name, True, (r.source,), code=t.code or None, qualifier=t.qualifier or None), None
+        return _one_term(name, r.source, t.code or None, t.qualifier or None), None
     rt = profile.runtime()
     known = [(r, t) for r, t in vals if t.code]
     if not spec.compare:  # what kind of report each is: shown, the most reported kind first, never a conflict
