@@ -70,7 +70,19 @@ class ShardedBatch:
         """Take one chunk's result; returns the number of records it held."""
         c = len(self.blobs)
         self.blobs.append(blob)
-        admitted = np.zeros(len(summary.positions), dtype=bool)
+        n, keys, seen = len(summary.positions), summary.keys, self.ledger.seen
+        if seen.keys().isdisjoint(keys) and len(set(keys)) == n:  # (nearly always) no id seen before: all admitted
+            seen.update(zip(keys, ((o, ln, d) for (o, ln), d in zip(summary.origins, summary.digests, strict=True)),
+                            strict=True))
+            self.ledger.rejects.extend(r for _, r in summary.rejects)
+            self.chunk_of.extend([c] * n)
+            self.positions.extend(summary.positions)
+            self.keys.extend(keys)
+            self.supersedes.extend(summary.supersedes)
+            self.t_lo.append(summary.t_lo)
+            self.t_hi.append(summary.t_hi)
+            return n + len(summary.rejects)
+        admitted = np.zeros(n, dtype=bool)
         rejects = iter(summary.rejects)
         pending = next(rejects, None)
         for k, position in enumerate(summary.positions):  # in input order: rejects and reports interleaved
@@ -90,7 +102,7 @@ class ShardedBatch:
             pending = next(rejects, None)
         self.t_lo.append(summary.t_lo[admitted])
         self.t_hi.append(summary.t_hi[admitted])
-        return len(summary.positions) + len(summary.rejects)
+        return n + len(summary.rejects)
 
     def blocks(self, parts: int) -> list[np.ndarray]:
         if not self.keys:
