@@ -80,6 +80,13 @@ def normalise_chunk(chunk: Chunk, profile: Profile) -> ChunkResult:
         except ReportError as err:
             out.append((position, _reject(err), 0))
             continue
+        except Exception as exc:  # noqa: BLE001 - a reader's bug must cost one record, never the whole batch
+            data = rec.data if isinstance(rec.data, dict) else {}
+            reason = f"could not be read ({type(exc).__name__}: {exc}); please report this record"
+            out.append((position, Reject(file=rec.origin, line=rec.line, id=_text(data.get("id")),
+                                         source=_text(data.get("source")),
+                                         errors=[{"field": "record", "reason": reason}], record=rec.data), 0))
+            continue
         out.append((position, report, _digest(rec.data)))
     return out
 

@@ -148,8 +148,7 @@ def batch(
             with _no_cycle_collection():
                 if parallel:
                     tally = write_sharded(sharded, target or sys.stdout.buffer, fmt=fmt.value, links=links,
-                                          workers=workers, progress=advance,
-                                          scratch=output.resolve().parent if output else None)
+                                          workers=workers, progress=advance)
                 else:
                     tally = write_stream(groups, rejects, prof, target or sys.stdout.buffer, fmt=fmt.value,
                                          links=links, workers=workers)

@@ -19,9 +19,12 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import signal
 import tempfile
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+import threading
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -135,11 +138,12 @@ def gather(records: Iterable[Any], profile: Profile, normalise_map: Callable[[It
 
 def write_sharded(batch: ShardedBatch, out: IO[bytes], *, fmt: str, links: bool = False, workers: int = 2,
                   progress: Progress | None = None, scratch: Path | None = None) -> Tally:
-    """Cluster, build and write ``batch``: block by block in forked workers when it is large and divides, else in
-    one piece. ``scratch``: where the blocks' files go (default: the system's temporary directory)."""
+    """Cluster, build and write ``batch``: block by block in forked workers when it is large and divides (and the
+    blocks' files fit in ``scratch``, by default the system's temporary directory, ``TMPDIR``), else in one piece."""
     fork = "fork" in multiprocessing.get_all_start_methods()
     blocks = batch.blocks(workers) if fork and workers > 1 and len(batch.keys) >= BLOCKS_FROM else []
-    if len(blocks) < 2:
+    scratch = scratch or Path(tempfile.gettempdir())
+    if len(blocks) < 2 or not _room_for(batch, scratch, links=links):
         reports = batch.reports()
         batch.blobs.clear()
         groups = plan_reports(reports, batch.profile, progress=progress)
@@ -147,9 +151,11 @@ def write_sharded(batch: ShardedBatch, out: IO[bytes], *, fmt: str, links: bool 
     tally = Tally()
     tally.rejects = len(batch.rejects)
     out.write(stream_head(batch.profile, fmt))
-    with tempfile.TemporaryDirectory(prefix="reconcile-", dir=scratch) as tmp:
+    with tempfile.TemporaryDirectory(prefix="reconcile-", dir=scratch) as tmp, _terminated_as_exit(), \
+            closing(_run_blocks(batch, blocks, fmt, links, workers, Path(tmp), progress)) as results:
         first = True
-        for path, written, counts in _run_blocks(batch, blocks, fmt, links, workers, Path(tmp), progress):
+        # each block's file is appended, then deleted, as soon as it and every block before it are done
+        for path, written, counts in results:
             tally.merge(counts)
             if written:
                 if not first:
@@ -159,6 +165,37 @@ def write_sharded(batch: ShardedBatch, out: IO[bytes], *, fmt: str, links: bool 
             os.unlink(path)
     out.write(stream_tail(batch.rejects, tally, fmt))
     return tally
+
+
+OUTPUT_PER_BLOB = 8  # bytes written per byte of serialised report, with room to spare (measured: 4.6; links add)
+
+
+def _room_for(batch: ShardedBatch, scratch: Path, *, links: bool) -> bool:
+    """Whether ``scratch`` can hold the blocks' files (about the whole output) with room to spare."""
+    need = OUTPUT_PER_BLOB * (2 if links else 1) * sum(len(b) for b in batch.blobs)
+    try:
+        return shutil.disk_usage(scratch).free > need
+    except OSError:
+        return False
+
+
+@contextmanager
+def _terminated_as_exit() -> Iterator[None]:
+    """While blocks are written, SIGTERM ends this process as an exception would: block workers stopped, the
+    blocks' files removed. (Only in the main thread, where Python lets a handler be set.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _append(out: IO[bytes], path: str) -> None:
@@ -195,6 +232,7 @@ def _block(b: int) -> tuple[str, bool, Tally]:
     assert _JOB is not None
     batch, blocks, fmt, links, tmp, updates = _JOB
     gc.disable()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (forked from a process that turns it into an exception)
     reports = batch.reports(blocks[b].tolist())
     groups = block_events(reports, batch.profile)
     updates.put(("cluster", len(reports)))
@@ -214,23 +252,33 @@ def _block(b: int) -> tuple[str, bool, Tally]:
 
 
 def _run_blocks(batch: ShardedBatch, blocks: list[np.ndarray], fmt: str, links: bool, workers: int, tmp: Path,
-                progress: Progress | None) -> list[tuple[str, bool, Tally]]:
+                progress: Progress | None) -> Generator[tuple[str, bool, Tally], None, None]:
+    """Each block's (file, whether it holds anything, counts), in block order, as soon as it is done."""
     global _JOB
     ctx = multiprocessing.get_context("fork")
     updates = ctx.SimpleQueue()
     _JOB = (batch, blocks, fmt, links, tmp, updates)
+    pool = ProcessPoolExecutor(min(workers, len(blocks)), mp_context=ctx)
     try:
-        with ProcessPoolExecutor(min(workers, len(blocks)), mp_context=ctx) as pool:
-            futures: list[Future[tuple[str, bool, Tally]]] = [pool.submit(_block, b) for b in range(len(blocks))]
-            pending = set(futures)
-            while pending:
-                _, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-                while not updates.empty():
-                    stage, n = updates.get()
-                    if progress is not None:
-                        progress(stage, n)
-                if any(f.done() and f.exception() is not None for f in futures):
+        futures: list[Future[tuple[str, bool, Tally]]] = [pool.submit(_block, b) for b in range(len(blocks))]
+        for future in futures:
+            while True:
+                try:
+                    result = future.result(timeout=0.2)
                     break
-            return [f.result() for f in futures]
+                except TimeoutError:
+                    pass
+                finally:
+                    while not updates.empty():
+                        stage, n = updates.get()
+                        if progress is not None:
+                            progress(stage, n)
+            yield result
+    except BaseException:
+        # a failed block, an interrupt or SIGTERM: stop the other blocks now rather than wait for them
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _JOB = None

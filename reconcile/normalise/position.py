@@ -60,7 +60,7 @@ def _one(m: re.Match[str]) -> tuple[float, float, str | None]:
     sign = -1.0 if m.group("sign") == "-" else 1.0
     if hemi:
         sign = float(_HEMI[hemi]) if sign > 0 else -float(_HEMI[hemi])
-    return sign * deg, precision, _AXIS.get(hemi)
+    return sign * deg + 0.0, precision, _AXIS.get(hemi)  # + 0.0: "0.0 S" is the equator, not -0.0
 
 
 @lru_cache(maxsize=50_000)

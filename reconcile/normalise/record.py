@@ -180,11 +180,11 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, rt: Runtime, zone: str,
         if isinstance(raw, int | float):
             if raw < 0 and not spec.signed:
                 return FieldProblem("", f"negative value {raw!r}", raw)
-            raw = f"{raw:g}" if isinstance(raw, float) else str(raw)
+            raw = f"{raw + 0.0:g}" if isinstance(raw, float) else str(raw)  # (+ 0.0: a JSON -0.0 is 0)
         if spec.signed and raw.lstrip().startswith(("-", "−")):  # "-1.2 km": the figure, below zero
             v = _normalise_value(raw.lstrip()[1:], spec, rt=rt, zone=zone, ref=ref)
             if isinstance(v, Interval):
-                return replace(v, lo=-v.hi, hi=-v.lo, best=-v.best, raw=raw)
+                return replace(v, lo=0.0 - v.hi, hi=0.0 - v.lo, best=0.0 - v.best, raw=raw)  # "-0 km" is 0, not -0.0
             return v
         assert spec.unit is not None
         assumed = rt.assumed(spec, raw) if spec.assumed else None
@@ -200,7 +200,7 @@ def _normalise_value(raw: Any, spec: FieldSpec, *, rt: Runtime, zone: str,
         if isinstance(raw, int | float):
             if raw < 0 or int(raw) != raw:
                 return FieldProblem("", f"not a count: {raw!r}", raw)
-            n = float(raw)
+            n = float(raw) + 0.0  # (a JSON -0.0 is the count 0)
             return Interval(n, n, n, "count", str(int(raw)), "exact")
         return parse_count(raw.strip())
     text = str(raw).strip()

@@ -140,7 +140,7 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
         if m and m.group(2).lower() in ZONE_WORDS:
             stated = ZONE_WORDS[m.group(2).lower()]
             return _from_iso(m.group(1), raw, stated, rule=f"iso;zone:{stated}", zero_seconds=zero_seconds)
-    except ValueError as exc:  # the shape of a date, not a date: 2022-02-30, 25:00
+    except (ValueError, OverflowError) as exc:  # the shape of a date, not a date: 2022-02-30, 25:00, 9999-12-31
         return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
 
     plain = _english(text, raw, zone_name, around=around, hour_only=hour_only, zero_seconds=zero_seconds)
@@ -189,35 +189,50 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     tz = explicit_tz or parsed_tz or zone(tz_name)
     missing = [name for name, v in (("year", year), ("month", month), ("day", day)) if v is None]
     if missing:
-        if ref is None:
-            return FieldProblem("", f"no {'/'.join(missing)} in {raw!r} and no issued_at to take it from", raw)
-        ref_local = datetime.fromtimestamp(ref, tz).replace(tzinfo=None)
-        if day is None and (month is not None or year is not None):
-            return FieldProblem("", f"no day in {raw!r}", raw)
-        if day is not None and month is None:  # "5일 오전 8시": the month (and year) of the issue, or the one before
-            year, month = ref_local.year, ref_local.month
-            if day > ref_local.day + 1:
-                year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-            rules.append("month-from-issued")
-        elif day is None:  # a time alone: the day of the issue, or the day before when that would be later
-            candidate = datetime(ref_local.year, ref_local.month, ref_local.day, hour or 0, minute or 0)
-            named = _WEEKDAY.search(text)
-            if named:  # "8:07 a.m. Wednesday": the latest such day up to the issue
-                back = (candidate.weekday() - _WEEKDAYS.index(named.group(1).lower()[:3])) % 7
-                candidate -= timedelta(days=back)
-            if candidate > ref_local + timedelta(hours=1):
-                candidate -= timedelta(days=7 if named else 1)
-            year, month, day = candidate.year, candidate.month, candidate.day
-            rules.append("date-from-issued")
-        elif year is None:
-            assert month is not None
-            year = ref_local.year
-            if datetime(year, month, day) > ref_local + timedelta(days=1):
-                year -= 1
-            rules.append("year-from-issued")
+        try:
+            taken = _from_issued(text, raw, (year, month, day, hour, minute), missing, ref, tz, rules)
+        except (ValueError, OverflowError) as exc:  # "Feb 30 2022 h": a date that does not exist, whatever the year
+            return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
+        if isinstance(taken, FieldProblem):
+            return taken
+        year, month, day = taken
     assert year is not None and month is not None and day is not None
     return _interval(raw, (year, month, day, hour, minute, second), tz, rules, hedged, around=around,
                      hour_only=hour_only, zero_seconds=zero_seconds)
+
+
+def _from_issued(text: str, raw: str, fields: tuple[int | None, ...], missing: list[str], ref: float | None,
+                 tz: tzinfo, rules: list[str]) -> tuple[int, int, int] | FieldProblem:
+    """The year, month and day a time leaves out, from the issue time ``ref`` (noted in ``rules``)."""
+    year, month, day, hour, minute = fields
+    if ref is None:
+        return FieldProblem("", f"no {'/'.join(missing)} in {raw!r} and no issued_at to take it from", raw)
+    ref_local = datetime.fromtimestamp(ref, tz).replace(tzinfo=None)
+    if day is None and (month is not None or year is not None):
+        return FieldProblem("", f"no day in {raw!r}", raw)
+    if day is not None and month is None:  # "5일 오전 8시": the month (and year) of the issue, or the one before
+        year, month = ref_local.year, ref_local.month
+        if day > ref_local.day + 1:
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        rules.append("month-from-issued")
+    elif day is None:  # a time alone: the day of the issue, or the day before when that would be later
+        candidate = datetime(ref_local.year, ref_local.month, ref_local.day, hour or 0, minute or 0)
+        named = _WEEKDAY.search(text)
+        if named:  # "8:07 a.m. Wednesday": the latest such day up to the issue
+            back = (candidate.weekday() - _WEEKDAYS.index(named.group(1).lower()[:3])) % 7
+            candidate -= timedelta(days=back)
+        if candidate > ref_local + timedelta(hours=1):
+            candidate -= timedelta(days=7 if named else 1)
+        year, month, day = candidate.year, candidate.month, candidate.day
+        rules.append("date-from-issued")
+    elif year is None:
+        assert month is not None
+        year = ref_local.year
+        if datetime(year, month, day) > ref_local + timedelta(days=1):
+            year -= 1
+        rules.append("year-from-issued")
+    assert year is not None and month is not None and day is not None
+    return year, month, day
 
 
 def _interval(raw: str, fields: tuple[int, int, int, int | None, int | None, float | None], tz: tzinfo,
@@ -226,21 +241,21 @@ def _interval(raw: str, fields: tuple[int, int, int, int | None, int | None, flo
     """The interval a local date and time stand for, to the precision given (``rules``: how the zone was found;
     the precision goes first, "around" last)."""
     year, month, day, hour, minute, second = fields
-    try:
+    try:  # a date that does not exist, or one at the very end of the calendar (9999-12-31 in a zone behind UTC)
         local = datetime(year, month, day, hour or 0, minute or 0, int(second or 0))
-    except ValueError as exc:
+        start = local.replace(tzinfo=tz).timestamp() + ((second or 0) - int(second or 0))  # "14:46:18.1"
+        if second or (second is not None and zero_seconds):
+            lo, hi, best, prec = start, start, start, "second"
+        elif minute is not None:
+            lo, hi, best, prec = start, start + 59.0, start + 30.0, "minute"
+        elif hour is not None:
+            lo, hi, best, prec = start - hour_only, start + hour_only, start, "hour"
+        else:
+            lo = datetime(year, month, day, tzinfo=tz).timestamp()
+            hi = (datetime(year, month, day) + timedelta(days=1)).replace(tzinfo=tz).timestamp() - 1.0
+            best, prec = (lo + hi) / 2, "date"
+    except (ValueError, OverflowError) as exc:
         return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
-    start = local.replace(tzinfo=tz).timestamp() + ((second or 0) - int(second or 0))  # "14:46:18.1"
-    if second or (second is not None and zero_seconds):
-        lo, hi, best, prec = start, start, start, "second"
-    elif minute is not None:
-        lo, hi, best, prec = start, start + 59.0, start + 30.0, "minute"
-    elif hour is not None:
-        lo, hi, best, prec = start - hour_only, start + hour_only, start, "hour"
-    else:
-        lo = datetime(year, month, day, tzinfo=tz).timestamp()
-        hi = (datetime(year, month, day) + timedelta(days=1)).replace(tzinfo=tz).timestamp() - 1.0
-        best, prec = (lo + hi) / 2, "date"
     rules.insert(0, prec)
     if hedged and prec != "date":
         lo, hi = min(lo, best - around), max(hi, best + around)
@@ -383,7 +398,7 @@ def parse_instant(raw: str, *, zone_name: str) -> float | FieldProblem:
     if _ISO_OFFSET.fullmatch(raw):  # the usual form, with its offset: no zone to look up, no interval to build
         try:
             return datetime.fromisoformat(raw.replace("Z", "+00:00")).timestamp()
-        except ValueError:
+        except (ValueError, OverflowError):
             pass  # not a real date: the general path says why
     parsed = parse_time.__wrapped__(raw, zone_name=zone_name)
     if isinstance(parsed, FieldProblem):

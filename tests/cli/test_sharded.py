@@ -127,3 +127,55 @@ def test_a_block_loads_only_its_own_reports(archive):
     loaded = [batch.reports(b.tolist()) for b in blocks]
     assert sorted(r.key for part in loaded for r in part) == sorted(r.key for r in expected)
     assert all({r.key for r in part} == {batch.keys[i] for i in b} for part, b in zip(loaded, blocks, strict=True))
+
+
+def test_minus_zero_is_written_as_zero_whatever_the_blocks(tmp_path, monkeypatch):
+    """A JSON -0.0 is the count 0: caches that treat 0.0 and -0.0 as one key (consensus, value dicts) would
+    otherwise write whichever sign their block saw first."""
+    lines = ['{"id":"a","source":"JMOD","time":"2022-01-05T08:00:00+09:00","count":0}',
+             '{"id":"b","source":"JMOD","time":"2022-03-05T08:00:00+09:00","count":-0.0}']
+    path = tmp_path / "zero.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    one = _run(runner, monkeypatch, [path], tmp_path / "one.json", workers=1)
+    assert _run(runner, monkeypatch, [path], tmp_path / "two.json", workers=2) == one
+    assert b"-0.0" not in one
+
+
+def test_without_room_for_the_blocks_the_batch_is_written_in_one_piece(archive, tmp_path, monkeypatch):
+    """The blocks' files take about the output's size in the temporary directory: when it lacks the room, no
+    block worker runs and the document is the same."""
+    runner = CliRunner()
+    one = _run(runner, monkeypatch, [archive], tmp_path / "one.json", workers=1)
+
+    class Full:
+        free = 1024
+
+    def no_blocks(*args, **kwargs):
+        raise AssertionError("block workers started without room for their files")
+
+    monkeypatch.setattr(sharded.shutil, "disk_usage", lambda path: Full())
+    monkeypatch.setattr(sharded, "_run_blocks", no_blocks)
+    assert _run(runner, monkeypatch, [archive], tmp_path / "two.json", workers=2) == one
+
+
+def test_a_failing_block_fails_the_batch_and_leaves_no_files(archive, tmp_path, monkeypatch):
+    """An error in one block worker stops the others and removes the blocks' files."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(sharded.tempfile, "tempdir", str(scratch))
+    real = sharded.block_events
+
+    def failing(reports, profile):  # runs in the forked block workers
+        if any(r.source == "KCNA" for r in reports):
+            raise RuntimeError("block failed")
+        return real(reports, profile)
+
+    monkeypatch.setattr(sharded, "block_events", failing)
+    monkeypatch.setattr(cli_app, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(sharded, "BLOCKS_FROM", 0)
+    result = CliRunner().invoke(app, ["batch", str(archive), "-o", str(tmp_path / "out.json"), "-q",
+                                      "--workers", "2"])
+    assert result.exit_code != 0
+    assert "block failed" in repr(result.exception)
+    assert list(scratch.iterdir()) == []

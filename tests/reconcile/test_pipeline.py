@@ -93,3 +93,34 @@ def test_a_report_superseding_its_own_id_revises_nothing(profile):
     event = result.events[0]
     assert set(event.current) == {"jmod-1", "jcs-1"} and not event.history
     assert "distance" in event.consensus and not event.conflicts
+
+
+def test_a_reader_failing_unexpectedly_costs_one_record_not_the_batch(profile, monkeypatch):
+    """Whatever a reader raises beyond the field problems it knows, the record becomes a reject saying so, and the
+    rest of the batch goes on."""
+    import reconcile.pipeline as pipeline
+
+    real = pipeline.normalise_report
+
+    def flaky(data, *args, **kwargs):
+        if data.get("id") == "b":
+            raise ValueError("a bug")
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "normalise_report", flaky)
+    records = [InputRecord(_rec("a"), "in.jsonl", 1), InputRecord(_rec("b", source="JCS"), "in.jsonl", 2)]
+    reports, rejects = normalise_all(records, profile)
+    assert [r.key for r in reports] == [("JMOD", "a")]
+    (reject,) = rejects
+    assert (reject.line, reject.id, reject.source) == (2, "b", "JCS")
+    assert "ValueError: a bug" in reject.errors[0]["reason"] and reject.record == _rec("b", source="JCS")
+
+
+@pytest.mark.parametrize(("field", "raw"), [("count", -0.0), ("count", "0"), ("distance", -0.0)])
+def test_minus_zero_is_zero(profile, field, raw):
+    import math
+
+    from reconcile.normalise import normalise_report
+
+    report = normalise_report(_rec("a", **{field: raw}), profile)
+    assert math.copysign(1.0, report.values[field].best) == 1.0

@@ -145,3 +145,9 @@ def test_a_position_written_with_hemispheres_reads_back(lat, lon):
     assert not isinstance(got, FieldProblem)
     assert got[0][0] == pytest.approx(lat, abs=1e-9)
     assert got[1][0] == pytest.approx(lon if lon != -180.0 else -180.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("text", ["0.0S 120.0E", "0.0 S, 120 E", "-0.0 120.0"])
+def test_the_equator_south_is_zero_not_minus_zero(text):
+    (lat, _), _ = position(text)
+    assert lat == 0.0 and math.copysign(1.0, lat) == 1.0

@@ -174,6 +174,11 @@ def test_a_stated_zone_beats_the_source_zone():
         pytest.param("Jan 5", None, ["year", "issued_at"], id="date-without-year-or-ref"),
         pytest.param("", None, ["empty"], id="empty"),
         pytest.param("Feb. 30, 2022", None, ["Feb. 30, 2022"], id="impossible-date"),
+        pytest.param("Feb 30 2022 h", 1.64e9, ["not a valid date", "out of range"], id="impossible-date-from-issued"),
+        pytest.param("Nov 31, 0001 Z", 1.64e9, ["not a valid date"], id="impossible-date-year-one"),
+        pytest.param("9999-12-31", None, ["not a valid date"], id="last-day-of-the-calendar-iso"),
+        pytest.param("December 31, 9999", None, ["not a valid date"], id="last-day-of-the-calendar"),
+        pytest.param("25:00 Jan 5, 2022", None, ["not a valid date"], id="hour-25"),
     ],
 )
 def test_errors_are_field_problems(raw, ref, words):
