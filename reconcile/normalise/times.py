@@ -163,7 +163,10 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     explicit_tz: tzinfo | None = None
     if off:
         sign = 1 if off.group(1) == "+" else -1
-        explicit_tz = timezone(sign * timedelta(hours=int(off.group(2)), minutes=int(off.group(3) or 0)))
+        hours, minutes = int(off.group(2)), int(off.group(3) or 0)
+        if hours > 14 or minutes > 59:  # zones run from UTC-12 to UTC+14
+            return FieldProblem("", f"not a zone offset: {off.group(0).strip()!r} in {raw!r}", raw)
+        explicit_tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
         text = text[: off.start()] + " " + text[off.end():]
         rules.append("zone:offset")
     else:
@@ -181,7 +184,7 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
     if fields is None:
         try:
             fields = _dateutil_fields(text)
-        except (ValueError, OverflowError) as exc:
+        except (ValueError, ArithmeticError) as exc:  # (dateutil: decimal errors on absurdly long figures)
             return FieldProblem("", f"cannot read a date or time in {raw!r} ({exc})", raw)
     year, month, day, hour, minute, second, parsed_tz = fields
     if cjk_hour_only:

@@ -179,6 +179,8 @@ def test_a_stated_zone_beats_the_source_zone():
         pytest.param("9999-12-31", None, ["not a valid date"], id="last-day-of-the-calendar-iso"),
         pytest.param("December 31, 9999", None, ["not a valid date"], id="last-day-of-the-calendar"),
         pytest.param("25:00 Jan 5, 2022", None, ["not a valid date"], id="hour-25"),
+        pytest.param("8:07 UTC+99 Jan 5, 2022", None, ["not a zone offset", "UTC+99"], id="offset-beyond-any-zone"),
+        pytest.param("9" * 40 + "hours Jan.", None, ["cannot read"], id="absurdly-long-figure"),
     ],
 )
 def test_errors_are_field_problems(raw, ref, words):
