@@ -256,10 +256,8 @@ def _numeric(name: str, spec: FieldSpec, vals: list[tuple[Report, Interval]],
         return None, None
     if len(vals) == 1 and spec.best != "preferred":  # (most fields of most events) the one value is the consensus
         r, v = vals[0]
-        if spec.kind == "time":  # times are all different: nothing to share
-            return Consensus(name, True, (r.source,), best=min(max(v.best, v.lo), v.hi), low=v.lo,
-                             high=_finite(v.hi), unit=v.unit), None
-        return _one_value(name, r.source, v.best, v.lo, v.hi, v.unit), None
+        one = _one_value.__wrapped__ if spec.kind == "time" else _one_value  # (times are all different: no cache)
+        return one(name, r.source, v.best, v.lo, v.hi, v.unit), None
     lo = max(v.lo for _, v in vals)
     hi = min(v.hi for _, v in vals)
     # intervals that all meet share a point (on a line, pairwise overlaps imply a common one); touching ends

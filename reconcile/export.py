@@ -51,11 +51,8 @@ def _value_dict(v: Interval | Term | Point, kind: str, precise: bool = False) ->
 
 
 def report_dict(r: Report, profile: Profile, *, current: bool, superseded_by: str | None) -> dict[str, Any]:
-    precision = profile.runtime().time_precision
-    values: dict[str, Any] = {}
-    for k, v in r.values.items():  # (written a million times in a batch: no per-value lookups beyond one)
-        precise = precision[k]
-        values[k] = dict(_static_value_dict(v)) if precise is None else _value_dict(v, "time", precise)
+    values = {k: value_dict(v, profile.fields[k].kind, precise=profile.fields[k].error is not None)
+              for k, v in r.values.items()}
     out: dict[str, Any] = {
         "id": r.id, "source": r.source, "source_raw": r.source_raw,
         "issued_at": format_instant(r.issued_at) if r.issued_at is not None else None,

@@ -70,10 +70,7 @@ def normalise_chunk(chunk: Chunk, profile: Profile) -> ChunkResult:
     for position, sent in chunk:
         rec = sent.parsed()
         if rec.error is not None:
-            data = rec.data if isinstance(rec.data, dict) else {}
-            out.append((position, Reject(file=rec.origin, line=rec.line, id=_text(data.get("id")),
-                                         source=_text(data.get("source")),
-                                         errors=[{"field": "record", "reason": rec.error}], record=rec.data), 0))
+            out.append((position, _record_reject(rec, rec.error), 0))
             continue
         try:
             report = normalise_report(rec.data, profile, position=position, origin=rec.origin, line=rec.line)
@@ -81,14 +78,18 @@ def normalise_chunk(chunk: Chunk, profile: Profile) -> ChunkResult:
             out.append((position, _reject(err), 0))
             continue
         except Exception as exc:  # noqa: BLE001 - a reader's bug must cost one record, never the whole batch
-            data = rec.data if isinstance(rec.data, dict) else {}
             reason = f"could not be read ({type(exc).__name__}: {exc}); please report this record"
-            out.append((position, Reject(file=rec.origin, line=rec.line, id=_text(data.get("id")),
-                                         source=_text(data.get("source")),
-                                         errors=[{"field": "record", "reason": reason}], record=rec.data), 0))
+            out.append((position, _record_reject(rec, reason), 0))
             continue
         out.append((position, report, _digest(rec.data)))
     return out
+
+
+def _record_reject(rec: InputRecord, reason: str) -> Reject:
+    """A record refused as a whole (not JSON, not an object, unreadable), with the id and source it names if any."""
+    data = rec.data if isinstance(rec.data, dict) else {}
+    return Reject(file=rec.origin, line=rec.line, id=_text(data.get("id")), source=_text(data.get("source")),
+                  errors=[{"field": "record", "reason": reason}], record=rec.data)
 
 
 def _text(value: Any) -> str | None:
@@ -310,14 +311,6 @@ def build_event(members: list[Report], profile: Profile, *, links: bool = False)
     )
 
 
-def block_events(reports: list[Report], profile: Profile) -> list[list[Report]]:
-    """The events of one independent block (``cut_blocks``), in output order: exactly the groups, in the order,
-    that ``plan_events`` gives these reports within the whole batch."""
-    reports = sorted(reports, key=lambda r: r.key)
-    groups = [g for _, g in _cluster(reports, profile, None, None, labels=False)]
-    return _in_output_order(groups, profile)
-
-
 def _in_output_order(groups: list[list[Report]], profile: Profile) -> list[list[Report]]:
     time_field = profile.runtime().time_field
     groups.sort(key=lambda g: (_earliest(g, time_field), event_id(g)))
@@ -333,7 +326,8 @@ def plan_events(records: Iterable[Any], profile: Profile, *, progress: Progress 
 
 
 def plan_reports(reports: list[Report], profile: Profile, *, progress: Progress | None = None) -> list[list[Report]]:
-    """``plan_events`` of reports normalised already (and admitted: one per key)."""
+    """``plan_events`` of reports normalised already (and admitted: one per key). For the reports of one
+    independent block (``cut_blocks``): exactly the groups, in the order, that the whole batch gives them."""
     reports = sorted(reports, key=lambda r: r.key)  # downstream order, so every tie-break, is independent of input
     return _in_output_order(cluster_reports(reports, profile, progress), profile)
 

@@ -69,10 +69,6 @@ class Runtime:
                 by_fold.setdefault(spelling.casefold(), set()).add(name)
             folded.update({k: next(iter(v)) for k, v in by_fold.items() if len(v) == 1})
         self.partitions = {name: self._partition_of(name) for name in self._partition_fields(profile)}
-        # how each field's values are written out: None for values shared across reports (places, types, figures),
-        # else whether a time keeps hundredths of a second (fields with stated errors)
-        self.time_precision: dict[str, bool | None] = {
-            n: (f.error is not None) if f.kind == "time" else None for n, f in profile.fields.items()}
         # fields whose values take a stated or default error after reading (typed figures take theirs as read)
         self.uncertain = tuple(n for n, f in profile.fields.items()
                                if (f.error or f.default_error is not None) and f.group is None)

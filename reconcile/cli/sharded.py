@@ -4,7 +4,7 @@ The normalising workers send back each chunk's reports serialised (pickled) with
 revision links and the interval the sweep places each on (``ChunkSummary``). That is all it takes to cut the batch
 at quiet times into blocks that share no candidate pair and no revision (``summary_blocks``), so this process never
 rebuilds a million reports: workers forked afterwards inherit the serialised chunks, each loads the reports of its
-block only, clusters them (``block_events``), builds and serialises their events into a file of its own, and this
+block only, clusters them (``plan_reports``), builds and serialises their events into a file of its own, and this
 process joins the files in block order. Blocks come in time order, so their events do too: the output is byte for
 byte that of normalising, clustering and writing in one piece (tested).
 
@@ -37,14 +37,13 @@ from ..pipeline import (
     ChunkSummary,
     Ledger,
     Progress,
-    block_events,
     mapped_chunks,
     plan_reports,
     record_of,
     summary_blocks,
 )
 from ..profile import Profile
-from .stream import CHUNK, SEPARATOR, render_groups, stream_head, stream_tail, write_stream
+from .stream import CHUNK, SEPARATOR, render_groups, stream_head, stream_tail, write_events, write_stream
 
 Packed = tuple[bytes, ChunkSummary]
 BLOCKS_FROM = 10_000  # reports from which a batch is written block by block (measured: 25k reports 2.5 -> 1.8 s)
@@ -234,20 +233,18 @@ def _block(b: int) -> tuple[str, bool, Tally]:
     gc.disable()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (forked from a process that turns it into an exception)
     reports = batch.reports(blocks[b].tolist())
-    groups = block_events(reports, batch.profile)
+    groups = plan_reports(reports, batch.profile)
     updates.put(("cluster", len(reports)))
-    path = tmp / f"block-{b:04d}"
-    tally = Tally()
-    written = False
-    with open(path, "wb") as fh:
+
+    def rendered() -> Iterator[tuple[list[bytes], Tally]]:
         for start in range(0, len(groups), CHUNK):
             part = groups[start:start + CHUNK]
-            blobs, counts = render_groups(part, batch.profile, fmt=fmt, links=links)
-            tally.merge(counts)
-            if blobs:
-                fh.write((SEPARATOR[fmt] if written else b"") + SEPARATOR[fmt].join(blobs))
-                written = True
+            yield render_groups(part, batch.profile, fmt=fmt, links=links)
             updates.put(("write", sum(len(g) for g in part)))
+
+    path = tmp / f"block-{b:04d}"
+    with open(path, "wb") as fh:
+        tally, written = write_events(rendered(), fh, fmt)
     return str(path), written, tally
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import IO, Any
 
@@ -102,15 +102,22 @@ def write_stream(groups: list[list[Report]], rejects: list[Reject], profile: Pro
     tally = Tally()
     tally.rejects = len(rejects)
     out.write(stream_head(profile, fmt))
-    first = True
-    for blobs, counts in render(groups, profile, fmt=fmt, links=links, workers=workers):
-        tally.merge(counts)
-        if not blobs:
-            continue
-        out.write((b"" if first else SEPARATOR[fmt]) + SEPARATOR[fmt].join(blobs))
-        first = False
+    tally.merge(write_events(render(groups, profile, fmt=fmt, links=links, workers=workers), out, fmt)[0])
     out.write(stream_tail(rejects, tally, fmt))
     return tally
+
+
+def write_events(rendered: Iterable[tuple[list[bytes], Tally]], out: IO[bytes], fmt: str) -> tuple[Tally, bool]:
+    """Serialised events, chunk by chunk as they come, separated as ``fmt`` wants; their counts, and whether
+    anything was written."""
+    tally = Tally()
+    first = True
+    for blobs, counts in rendered:
+        tally.merge(counts)
+        if blobs:
+            out.write((b"" if first else SEPARATOR[fmt]) + SEPARATOR[fmt].join(blobs))
+            first = False
+    return tally, not first
 
 
 def _csv_line(row: list[Any]) -> bytes:

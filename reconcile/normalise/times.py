@@ -141,7 +141,7 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
             stated = ZONE_WORDS[m.group(2).lower()]
             return _from_iso(m.group(1), raw, stated, rule=f"iso;zone:{stated}", zero_seconds=zero_seconds)
     except (ValueError, OverflowError) as exc:  # the shape of a date, not a date: 2022-02-30, 25:00, 9999-12-31
-        return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
+        return _invalid(raw, exc)
 
     plain = _english(text, raw, zone_name, around=around, hour_only=hour_only, zero_seconds=zero_seconds)
     if plain is not None:
@@ -195,13 +195,17 @@ def parse_time(raw: str, *, zone_name: str, ref: float | None = None, around: fl
         try:
             taken = _from_issued(text, raw, (year, month, day, hour, minute), missing, ref, tz, rules)
         except (ValueError, OverflowError) as exc:  # "Feb 30 2022 h": a date that does not exist, whatever the year
-            return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
+            return _invalid(raw, exc)
         if isinstance(taken, FieldProblem):
             return taken
         year, month, day = taken
     assert year is not None and month is not None and day is not None
     return _interval(raw, (year, month, day, hour, minute, second), tz, rules, hedged, around=around,
                      hour_only=hour_only, zero_seconds=zero_seconds)
+
+
+def _invalid(raw: str, exc: Exception) -> FieldProblem:
+    return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
 
 
 def _from_issued(text: str, raw: str, fields: tuple[int | None, ...], missing: list[str], ref: float | None,
@@ -258,7 +262,7 @@ def _interval(raw: str, fields: tuple[int, int, int, int | None, int | None, flo
             hi = (datetime(year, month, day) + timedelta(days=1)).replace(tzinfo=tz).timestamp() - 1.0
             best, prec = (lo + hi) / 2, "date"
     except (ValueError, OverflowError) as exc:
-        return FieldProblem("", f"not a valid date or time in {raw!r} ({exc})", raw)
+        return _invalid(raw, exc)
     rules.insert(0, prec)
     if hedged and prec != "date":
         lo, hi = min(lo, best - around), max(hi, best + around)

@@ -164,14 +164,14 @@ def test_a_failing_block_fails_the_batch_and_leaves_no_files(archive, tmp_path, 
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(sharded.tempfile, "tempdir", str(scratch))
-    real = sharded.block_events
+    real = sharded.plan_reports
 
-    def failing(reports, profile):  # runs in the forked block workers
+    def failing(reports, profile, **kwargs):  # runs in the forked block workers
         if any(r.source == "KCNA" for r in reports):
             raise RuntimeError("block failed")
-        return real(reports, profile)
+        return real(reports, profile, **kwargs)
 
-    monkeypatch.setattr(sharded, "block_events", failing)
+    monkeypatch.setattr(sharded, "plan_reports", failing)
     monkeypatch.setattr(cli_app, "PARALLEL_FROM", 0)
     monkeypatch.setattr(sharded, "BLOCKS_FROM", 0)
     result = CliRunner().invoke(app, ["batch", str(archive), "-o", str(tmp_path / "out.json"), "-q",

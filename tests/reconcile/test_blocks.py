@@ -1,7 +1,7 @@
-"""Clustering in independent blocks (``independent_blocks``, ``summary_blocks``, ``block_events``): blocks are cut
-only at quiet times that no candidate pair and no revision crosses, so clustering block by block gives exactly
-the events of clustering everything at once, in the same order (``reconcile batch`` does it in worker processes,
-see tests/cli/test_sharded.py)."""
+"""Clustering in independent blocks (``independent_blocks``, ``summary_blocks``, ``plan_reports`` per block):
+blocks are cut only at quiet times that no candidate pair and no revision crosses, so clustering block by block
+gives exactly the events of clustering everything at once, in the same order (``reconcile batch`` does it in
+worker processes, see tests/cli/test_sharded.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from reconcile import load_profile
 from reconcile.cluster.features import time_bounds
 from reconcile.formats import read_records
 from reconcile.pipeline import (
-    block_events,
     cluster_reports,
     independent_blocks,
     normalise_all,
@@ -81,7 +80,7 @@ def _check_blocks(reports, profile, blocks):
 
 def _by_blocks(reports, profile, blocks):
     """The batch's events block by block, concatenated in block order."""
-    return [g for b in blocks for g in block_events([reports[i] for i in b], profile)]
+    return [g for b in blocks for g in plan_reports([reports[i] for i in b], profile)]
 
 
 def _keys(groups):
